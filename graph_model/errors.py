@@ -1,0 +1,93 @@
+"""The one error family of graph_model.
+
+GraphModelError
+├── InputError             bad input at a known place: file, line, column, message, hint
+│   └── ValidationFailed   a mapping with problems; carries every problem found in one run
+├── UsageError             a command or function was called wrongly (unknown query, bad parameter)
+├── StoreError             the store cannot be opened, read or written
+└── QueryError             a SPARQL query failed to parse or run
+
+Messages state the problem, then the fix:
+``seeds/mapping/001.yaml:14: unknown entity 'osce-pa'. Did you mean 'osce'? ...``
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the input, located in a file.
+
+    >>> str(Problem(Path("seeds/x.yaml"), 3, "unknown predicate 'propose'", "Did you mean 'proposes'?"))
+    "seeds/x.yaml:3: unknown predicate 'propose'. Did you mean 'proposes'?"
+    """
+
+    path: Path
+    line: int | None
+    message: str
+    hint: str = ""
+    column: int | None = field(default=None, compare=False)
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
+        text = f"{where}: {self.message.rstrip('.')}."
+        return f"{text} {self.hint}" if self.hint else text
+
+
+class GraphModelError(Exception):
+    """Base of every error graph_model raises on purpose."""
+
+
+class InputError(GraphModelError):
+    """Bad input at a known location."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem
+        self.path = problem.path
+        self.line = problem.line
+        self.column = problem.column
+        self.hint = problem.hint
+
+
+class ValidationFailed(InputError):
+    """The mapping has problems; ``problems`` lists all of them, sorted by file and line."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=lambda p: (str(p.path), p.line or 0, p.message))
+        super().__init__(self.problems[0])
+        self.args = ("\n".join(str(p) for p in self.problems),)
+
+
+class UsageError(GraphModelError):
+    """A command or function was called with arguments that cannot work."""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(f"{message} {hint}".strip())
+        self.hint = hint
+
+
+class StoreError(GraphModelError):
+    """The store cannot be opened, read or written."""
+
+
+class QueryError(GraphModelError):
+    """A SPARQL query failed to parse or to run."""
+
+
+def did_you_mean(word: str, choices, *, limit: int = 3) -> str:
+    """A hint naming the closest choices to ``word``, or an empty string.
+
+    >>> did_you_mean("osce-pa", ["osce", "nato", "un"])
+    "Did you mean 'osce'?"
+    >>> did_you_mean("xyz", ["osce", "nato"])
+    ''
+    """
+    close = difflib.get_close_matches(word, list(choices), n=limit, cutoff=0.6)
+    if not close:
+        return ""
+    return "Did you mean " + " or ".join(f"'{c}'" for c in close) + "?"

@@ -1,0 +1,203 @@
+"""Stage 2: check a read corpus against its articles and the ontology.
+
+:func:`validate_corpus` returns a :class:`ValidationReport` listing every problem (never only
+the first) and, for each statement, where its quote sits in the article, which the RDF stage
+needs for the evidence selectors.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .corpus import ARTICLES_DIR, Corpus, Statement
+from .dates import ACCEPTED_FORMS, DateFormatError, PartialDate, parse_date
+from .errors import Problem, did_you_mean
+from .textmatch import QuoteMatch, closest_passage, find_quote
+from .vocabulary import EntityType, read_relations
+
+AGENT_TYPES = frozenset({EntityType.PERSON, EntityType.STATE, EntityType.ORGANISATION})
+QUALIFIER_TYPES = {
+    "speaker": AGENT_TYPES,
+    "place": frozenset({EntityType.PLACE, EntityType.STATE}),
+    "event": frozenset({EntityType.EVENT}),
+}
+
+
+@dataclass
+class ValidationReport:
+    """The outcome of validation: ``conforms`` is true when ``problems`` is empty."""
+
+    problems: list[Problem] = field(default_factory=list)
+    quote_matches: dict[tuple[str, int], QuoteMatch] = field(default_factory=dict)
+    dates: dict[tuple[str, int], PartialDate] = field(default_factory=dict)
+    statement_count: int = 0
+
+    @property
+    def conforms(self) -> bool:
+        return not self.problems
+
+    def sorted_problems(self) -> list[Problem]:
+        return sorted(self.problems, key=lambda p: (str(p.path), p.line or 0, p.message))
+
+
+def validate_corpus(corpus: Corpus) -> ValidationReport:
+    """Check every mapping of ``corpus``; returns a report, never raises for bad data.
+
+    Checks: article files exist and every article has a mapping; ids, predicates and qualifier
+    entities exist and have types the predicate allows; quotes are verbatim in their article;
+    dates are well-formed, possible, and name only years the article mentions; no statement is
+    recorded twice; no alias names two entities.
+    """
+    report = ValidationReport(problems=list(corpus.problems))
+    relations = read_relations()
+    _check_aliases(corpus, report)
+    mapped = set()
+    for mapping in corpus.mappings:
+        article = corpus.articles.get(Path(mapping.file).stem) if mapping.file.endswith(".txt") else None
+        if article is None:
+            hint = did_you_mean(mapping.file, [a.path.name for a in corpus.articles.values()])
+            report.problems.append(Problem(
+                mapping.path, mapping.file_line,
+                f"article file '{mapping.file}' not found in {corpus.seeds_dir / ARTICLES_DIR}",
+                (hint + " " if hint else "") + "Copy the article there unchanged, or fix 'file:'."))
+        else:
+            mapped.add(article.id)
+            if article.id != mapping.article_id:
+                report.problems.append(Problem(
+                    mapping.path, mapping.file_line,
+                    f"mapping file is named '{mapping.path.name}' but maps '{mapping.file}'",
+                    f"Rename it to {article.id}.yaml so article and mapping pair up."))
+        text = article.text if article else None
+        if text is not None:
+            _check_metadata(mapping, text, report)
+        seen: dict[tuple, int] = {}
+        for statement in mapping.statements:
+            report.statement_count += 1
+            _check_statement(statement, corpus, relations, text, report)
+            key = (statement.subject, statement.predicate, statement.object, " ".join(statement.quote.split()))
+            if key in seen:
+                report.problems.append(Problem(
+                    statement.path, statement.line, "duplicate statement: same subject, predicate, object and quote",
+                    f"It is already recorded at line {seen[key]}; remove one."))
+            else:
+                seen[key] = statement.line
+    for article_id, article in corpus.articles.items():
+        if article_id not in mapped and not any(m.article_id == article_id for m in corpus.mappings):
+            report.problems.append(Problem(
+                article.path, None, "article has no mapping",
+                f"Create seeds/mapping/{article_id}.yaml with its metadata and statements (docs/mapping-format.md)."))
+    return report
+
+
+def _check_aliases(corpus: Corpus, report: ValidationReport) -> None:
+    owner: dict[str, str] = {}
+    for entity in corpus.entities.values():
+        for name in dict.fromkeys((entity.label, *entity.aliases)):
+            key = name.casefold()
+            if key in owner and owner[key] != entity.id:
+                other = corpus.entities[owner[key]]
+                report.problems.append(Problem(
+                    entity.path, entity.line, f"name '{name}' of '{entity.id}' also names '{other.id}'",
+                    f"A name must find one entity; keep it on one of them ({other.path}:{other.line})."))
+            owner.setdefault(key, entity.id)
+
+
+def _check_metadata(mapping, text: str, report: ValidationReport) -> None:
+    if mapping.title and find_quote(text, mapping.title) is None:
+        report.problems.append(Problem(mapping.path, mapping.title_line, "title is not in the article text",
+                                       "A title must be verbatim from the article; remove it if the text has none."))
+    for name, sourced in (("publisher", mapping.publisher), ("date", mapping.date)):
+        if sourced is None:
+            continue
+        _check_quote(text, sourced.quote, mapping.path, sourced.line, f"{name} quote", report)
+    if mapping.date is not None:
+        _check_date(mapping.date.value, text, mapping.path, mapping.date.line, report)
+
+
+def _check_statement(statement: Statement, corpus: Corpus, relations, text: str | None,
+                     report: ValidationReport) -> None:
+    path = statement.path
+    entities = corpus.entities
+    relation = relations.get(statement.predicate)
+    if relation is None:
+        hint = did_you_mean(statement.predicate, relations) or f"Allowed: {', '.join(sorted(relations))}."
+        report.problems.append(Problem(path, statement.line_of("predicate"),
+                                       f"unknown predicate '{statement.predicate}'", hint))
+    for role in ("subject", "object"):
+        entity_id = getattr(statement, role)
+        entity = entities.get(entity_id)
+        if entity is None:
+            report.problems.append(_unknown_entity(statement, role, entity_id, corpus))
+        elif relation is not None:
+            allowed = relation.subject_types if role == "subject" else relation.object_types
+            if entity.type not in allowed:
+                report.problems.append(Problem(
+                    path, statement.line_of(role),
+                    f"{role} '{entity_id}' is a {entity.type.value}, but '{relation.name}' takes a "
+                    f"{' or '.join(sorted(t.value for t in allowed))} as {role}",
+                    "Choose another predicate (docs/mapping-format.md lists them) or fix the entity's type."))
+    for qualifier, allowed in QUALIFIER_TYPES.items():
+        entity_id = getattr(statement, qualifier)
+        if entity_id is None:
+            continue
+        entity = entities.get(entity_id)
+        if entity is None:
+            report.problems.append(_unknown_entity(statement, qualifier, entity_id, corpus))
+        elif entity.type not in allowed:
+            report.problems.append(Problem(
+                path, statement.line_of(qualifier),
+                f"{qualifier} '{entity_id}' is a {entity.type.value}; a {qualifier} must be a "
+                f"{' or '.join(sorted(t.value for t in allowed))}", "Fix the id or the entity's type."))
+    if statement.predicate == "holdsPosition" and not statement.role:
+        report.problems.append(Problem(path, statement.line, "'holdsPosition' needs a 'role'",
+                                       "Add role: with the position as the text names it, e.g. 'Foreign Minister'."))
+    if statement.involvement and statement.predicate != "involves":
+        report.problems.append(Problem(path, statement.line_of("involvement"),
+                                       f"'involvement' qualifies only 'involves', not '{statement.predicate}'",
+                                       "Move the wording into a separate 'involves' statement or drop it."))
+    if text is None:
+        return
+    match = _check_quote(text, statement.quote, path, statement.line_of("quote"), "quote", report)
+    if match is not None:
+        report.quote_matches[(statement.article_id, statement.line)] = match
+    if statement.date is not None:
+        parsed = _check_date(statement.date, text, path, statement.line_of("date"), report)
+        if parsed is not None:
+            report.dates[(statement.article_id, statement.line)] = parsed
+
+
+def _unknown_entity(statement: Statement, role: str, entity_id: str, corpus: Corpus) -> Problem:
+    by_name = {name.casefold(): e.id for e in corpus.entities.values() for name in (e.label, *e.aliases)}
+    suggestion = did_you_mean(entity_id, corpus.entities)
+    if not suggestion and entity_id.casefold() in by_name:
+        suggestion = f"Did you mean '{by_name[entity_id.casefold()]}'?"
+    return Problem(statement.path, statement.line_of(role), f"unknown entity '{entity_id}'",
+                   (suggestion + " " if suggestion else "") + "Add it to seeds/entities/ or fix the id.")
+
+
+def _check_quote(text, quote, path, line, what, report) -> QuoteMatch | None:
+    match = find_quote(text, quote)
+    if match is None:
+        passage = closest_passage(text, quote)
+        hint = f'Closest passage in the article: "{passage}"' if passage else "Copy the passage from the article."
+        report.problems.append(Problem(path, line, f"{what} not found in the article", hint))
+    return match
+
+
+_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+
+def _check_date(value: str, text: str, path, line, report) -> PartialDate | None:
+    try:
+        parsed = parse_date(value)
+    except DateFormatError as exc:
+        report.problems.append(Problem(path, line, f"bad date: {exc}", f"Write {ACCEPTED_FORMS}."))
+        return None
+    if parsed.year is not None and str(parsed.year) not in set(_YEAR.findall(text)):
+        report.problems.append(Problem(
+            path, line, f"date {value} names the year {parsed.year}, which the article never gives",
+            "Record only dates the text gives; use --MM-DD for a day without a year, or drop the date."))
+        return None
+    return parsed

@@ -1,0 +1,245 @@
+"""Namespaces, IRIs and the closed vocabulary of graph_model.
+
+The ontology (``ontology.ttl`` beside this file) is the single source of truth for which
+relations exist and which entity types each accepts; :func:`read_relations` reads it.
+``KG`` mirrors its terms as a closed rdflib namespace so a typo in code raises at once.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+BASE = "https://newsgraph.example/"
+ENT = Namespace(BASE + "entity/")
+ARTICLE = Namespace(BASE + "article/")
+STATEMENT = Namespace(BASE + "statement/")
+GRAPH = Namespace(BASE + "graph/")
+ONTOLOGY_IRI = URIRef(BASE + "ontology")
+ENTITIES_GRAPH = GRAPH["entities"]
+ONTOLOGY_GRAPH = GRAPH["ontology"]
+
+SCHEMA = Namespace("https://schema.org/")
+OA = Namespace("http://www.w3.org/ns/oa#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+ORG = Namespace("http://www.w3.org/ns/org#")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
+
+
+class KG(DefinedNamespace):
+    """The graph_model ontology's terms; see ontology.ttl for their meaning."""
+
+    _NS = Namespace(BASE + "ontology#")
+    _fail = True
+
+    # classes
+    Entity: URIRef
+    Person: URIRef
+    State: URIRef
+    Organisation: URIRef
+    Initiative: URIRef
+    Event: URIRef
+    Place: URIRef
+    Topic: URIRef
+    Document: URIRef
+    Article: URIRef
+    Statement: URIRef
+    Relation: URIRef
+    DatePrecision: URIRef
+    Modality: URIRef
+    # relations
+    proposes: URIRef
+    promotes: URIRef
+    supports: URIRef
+    opposes: URIRef
+    welcomes: URIRef
+    expressesConcernAbout: URIRef
+    criticises: URIRef
+    discusses: URIRef
+    involves: URIRef
+    memberOf: URIRef
+    partyTo: URIRef
+    allyOf: URIRef
+    hasAgreementWith: URIRef
+    holdsPosition: URIRef
+    counterpartOf: URIRef
+    participatesIn: URIRef
+    meetsWith: URIRef
+    modelledOn: URIRef
+    partOf: URIRef
+    expands: URIRef
+    addresses: URIRef
+    heldIn: URIRef
+    ledTo: URIRef
+    concerns: URIRef
+    affects: URIRef
+    # qualifiers and metadata
+    speaker: URIRef
+    date: URIRef
+    datePrecision: URIRef
+    dateText: URIRef
+    place: URIRef
+    event: URIRef
+    role: URIRef
+    involvement: URIRef
+    modality: URIRef
+    evidence: URIRef
+    sha256: URIRef
+    fileName: URIRef
+    entityType: URIRef
+    # individuals
+    DayPrecision: URIRef
+    MonthPrecision: URIRef
+    YearPrecision: URIRef
+    EarlyYearPrecision: URIRef
+    MidYearPrecision: URIRef
+    LateYearPrecision: URIRef
+    MonthDayPrecision: URIRef
+    Asserted: URIRef
+    Proposed: URIRef
+    Possible: URIRef
+
+
+class EntityType(str, enum.Enum):
+    """The types an entity in the registry may have."""
+
+    PERSON = "Person"
+    STATE = "State"
+    ORGANISATION = "Organisation"
+    INITIATIVE = "Initiative"
+    EVENT = "Event"
+    PLACE = "Place"
+    TOPIC = "Topic"
+    DOCUMENT = "Document"
+
+    @property
+    def iri(self) -> URIRef:
+        return KG[self.value]
+
+    @property
+    def standard_class(self) -> URIRef:
+        """The schema.org / SKOS class most tools understand for this type."""
+        return _STANDARD_CLASS[self]
+
+
+_STANDARD_CLASS = {
+    EntityType.PERSON: SCHEMA.Person,
+    EntityType.STATE: SCHEMA.Country,
+    EntityType.ORGANISATION: SCHEMA.Organization,
+    EntityType.INITIATIVE: SCHEMA.Project,
+    EntityType.EVENT: SCHEMA.Event,
+    EntityType.PLACE: SCHEMA.Place,
+    EntityType.TOPIC: SKOS.Concept,
+    EntityType.DOCUMENT: SCHEMA.CreativeWork,
+}
+
+
+class Modality(str, enum.Enum):
+    """How firmly the text states a statement."""
+
+    ASSERTED = "asserted"
+    PROPOSED = "proposed"
+    POSSIBLE = "possible"
+
+    @property
+    def iri(self) -> URIRef:
+        return KG[self.value.capitalize()]
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A predicate a statement may use, with the entity types it accepts."""
+
+    name: str
+    label: str
+    comment: str
+    subject_types: frozenset[EntityType]
+    object_types: frozenset[EntityType]
+
+    @property
+    def iri(self) -> URIRef:
+        return KG[self.name]
+
+
+def read_ontology_text() -> str:
+    """The ontology as Turtle text."""
+    return (Path(__file__).parent / "ontology.ttl").read_text(encoding="utf-8")
+
+
+@functools.cache
+def read_relations() -> dict[str, Relation]:
+    """Every kg:Relation of the ontology, by name.
+
+    >>> read_relations()["proposes"].label
+    'proposes'
+    >>> sorted(t.value for t in read_relations()["memberOf"].object_types)
+    ['Organisation']
+    """
+    import pyoxigraph as ox  # the ontology is small; pyoxigraph parses it in ~1 ms
+
+    ns = str(KG._NS)
+    by_subject: dict[str, dict[str, list[str]]] = {}
+    for quad in ox.parse(read_ontology_text(), format=ox.RdfFormat.TURTLE):
+        if not isinstance(quad.subject, ox.NamedNode) or not quad.subject.value.startswith(ns):
+            continue
+        props = by_subject.setdefault(quad.subject.value[len(ns):], {})
+        props.setdefault(quad.predicate.value, []).append(quad.object.value)
+    relations = {}
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    for name, props in by_subject.items():
+        if ns + "Relation" not in props.get(rdf_type, []):
+            continue
+        relations[name] = Relation(
+            name=name,
+            label=props["http://www.w3.org/2000/01/rdf-schema#label"][0],
+            comment=props["http://www.w3.org/2000/01/rdf-schema#comment"][0],
+            subject_types=frozenset(EntityType(v[len(ns):]) for v in props[str(SCHEMA.domainIncludes)]),
+            object_types=frozenset(EntityType(v[len(ns):]) for v in props[str(SCHEMA.rangeIncludes)]),
+        )
+    return relations
+
+
+def entity_iri(entity_id: str) -> URIRef:
+    """The IRI of a registry entity.
+
+    >>> entity_iri("helsinki-2")
+    rdflib.term.URIRef('https://newsgraph.example/entity/helsinki-2')
+    """
+    return ENT[quote(entity_id, safe="-._~")]
+
+
+def article_iri(article_id: str) -> URIRef:
+    """The IRI of an article (also the IRI of its named graph)."""
+    return ARTICLE[quote(article_id, safe="-._~")]
+
+
+def entity_id_from_iri(iri: str) -> str | None:
+    """The registry id of an entity IRI, or None if the IRI is not an entity's."""
+    prefix = str(ENT)
+    return iri[len(prefix):] if iri.startswith(prefix) else None
+
+
+PREFIXES = {
+    "kg": str(KG._NS),
+    "ent": str(ENT),
+    "article": str(ARTICLE),
+    "stmt": str(STATEMENT),
+    "graph": str(GRAPH),
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "skos": str(SKOS),
+    "schema": str(SCHEMA),
+    "oa": str(OA),
+    "prov": str(PROV),
+    "org": str(ORG),
+    "dcterms": str(DCTERMS),
+}
