@@ -212,6 +212,28 @@ def _convert(node, path: Path, problems: list[Problem]):
     return node.value
 
 
+def _validate_item(schema: type[BaseModel], item, path: Path, line: int, problems: list[Problem]):
+    """Validate one YAML block against ``schema``; problems go to ``problems``, returns the model or None.
+
+    Unknown fields are reported and then ignored, so the rest of the block is still checked.
+    """
+    if isinstance(item, dict):
+        known = {k: v for k, v in item.items() if k in schema.model_fields}
+        for key in item.keys() - known.keys():
+            allowed = sorted(schema.model_fields)
+            hint = f"{did_you_mean(key, allowed)} Allowed fields: {', '.join(allowed)}.".strip()
+            problems.append(Problem(path, item.key_lines.get(key, line), f"unknown field '{key}'", hint))
+        if len(known) != len(item):
+            located = _LocatedDict(known)
+            located.line, located.key_lines = item.line, item.key_lines
+            item = located
+    try:
+        return schema.model_validate(item)
+    except ValidationError as exc:
+        problems.extend(_schema_problems(exc, item, path, schema, line))
+        return None
+
+
 def _line_at(data, loc: tuple, default_line: int = 1) -> int:
     """The line of the value at pydantic location ``loc`` in located YAML data."""
     line = getattr(data, "line", default_line)
@@ -311,10 +333,8 @@ def read_entities(entity_files: list[Path], problems: list[Problem]) -> dict[str
             continue
         for index, item in enumerate(items):
             line = items.item_lines[index]
-            try:
-                model = EntitySchema.model_validate(item)
-            except ValidationError as exc:
-                problems.extend(_schema_problems(exc, item, path, EntitySchema, line))
+            model = _validate_item(EntitySchema, item, path, line, problems)
+            if model is None:
                 continue
             if model.id in entities:
                 first = entities[model.id]
@@ -352,10 +372,8 @@ def read_mapping(path: Path, problems: list[Problem]) -> ArticleMapping | None:
                                 "Write each statement as a '- subject: ...' item."))
         statements_data = []
     for index, item in enumerate(statements_data):
-        try:
-            model = StatementSchema.model_validate(item)
-        except ValidationError as exc:
-            problems.extend(_schema_problems(exc, item, path, StatementSchema, statements_data.item_lines[index]))
+        model = _validate_item(StatementSchema, item, path, statements_data.item_lines[index], problems)
+        if model is None:
             continue
         lines = dict(item.key_lines)
         statements.append(Statement(

@@ -135,8 +135,8 @@ def _check_statement(statement: Statement, corpus: Corpus, relations, text: str 
             if entity.type not in allowed:
                 report.problems.append(Problem(
                     path, statement.line_of(role),
-                    f"{role} '{entity_id}' is a {entity.type.value}, but '{relation.name}' takes a "
-                    f"{' or '.join(sorted(t.value for t in allowed))} as {role}",
+                    f"{role} '{entity_id}' is {_a(entity.type.value)}, but '{relation.name}' takes "
+                    f"{_types(allowed)} as {role}",
                     "Choose another predicate (docs/mapping-format.md lists them) or fix the entity's type."))
     for qualifier, allowed in QUALIFIER_TYPES.items():
         entity_id = getattr(statement, qualifier)
@@ -148,8 +148,8 @@ def _check_statement(statement: Statement, corpus: Corpus, relations, text: str 
         elif entity.type not in allowed:
             report.problems.append(Problem(
                 path, statement.line_of(qualifier),
-                f"{qualifier} '{entity_id}' is a {entity.type.value}; a {qualifier} must be a "
-                f"{' or '.join(sorted(t.value for t in allowed))}", "Fix the id or the entity's type."))
+                f"{qualifier} '{entity_id}' is {_a(entity.type.value)}; a {qualifier} must be "
+                f"{_types(allowed)}", "Fix the id or the entity's type."))
     if statement.predicate == "holdsPosition" and not statement.role:
         report.problems.append(Problem(path, statement.line, "'holdsPosition' needs a 'role'",
                                        "Add role: with the position as the text names it, e.g. 'Foreign Minister'."))
@@ -201,3 +201,12 @@ def _check_date(value: str, text: str, path, line, report) -> PartialDate | None
             "Record only dates the text gives; use --MM-DD for a day without a year, or drop the date."))
         return None
     return parsed
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[0] in "AEIOU" else "a ") + noun
+
+
+def _types(types) -> str:
+    """'a Person or a State' for a set of entity types."""
+    return " or ".join(_a(t.value) for t in sorted(types, key=lambda t: t.value))

@@ -1,0 +1,185 @@
+"""Stage 3: turn a validated corpus into RDF quads.
+
+Layout (one named graph per article, plus one for the entity registry):
+
+* in the article's graph: the article resource, and for every statement the direct triple
+  ``ent:lukashenko kg:proposes ent:helsinki-2`` plus a ``kg:Statement`` node with its
+  qualifiers and a Web Annotation whose target selects the quote (TextQuoteSelector and
+  TextPositionSelector into ``schema:articleBody``);
+* in ``graph:entities``: every entity, typed, labelled (skos:prefLabel, skos:altLabel) and described.
+
+No blank nodes: every IRI is derived from the input (article id, entity id, and a hash of the
+statement's content), so the same input always gives the same IRIs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+
+from rdflib import Dataset, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
+
+from .corpus import Corpus, Statement
+from .textmatch import normalise
+from .validate import ValidationReport
+from .vocabulary import (
+    DCTERMS,
+    ENTITIES_GRAPH,
+    KG,
+    OA,
+    PREFIXES,
+    PROV,
+    SCHEMA,
+    SKOS,
+    STATEMENT,
+    article_iri,
+    entity_iri,
+)
+
+Quad = tuple[URIRef, URIRef, URIRef | Literal, URIRef]
+
+
+def statement_iri(statement: Statement) -> URIRef:
+    """A content-derived IRI: stable when statements are reordered or lines move.
+
+    The hash covers subject, predicate, object and the normalised quote, which validation
+    guarantees unique within an article.
+    """
+    key = "\x1f".join((statement.subject, statement.predicate, statement.object, normalise(statement.quote)[0]))
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+    return STATEMENT[f"{statement.article_id}/{digest}"]
+
+
+def generate_quads(corpus: Corpus, report: ValidationReport) -> Iterator[Quad]:
+    """Yield every quad of the dataset, deterministically ordered.
+
+    ``report`` must come from :func:`graph_model.validate.validate_corpus` on the same corpus
+    and conform; it supplies the quote offsets and parsed dates.
+    """
+    yield from _entity_quads(corpus)
+    for mapping in corpus.mappings:
+        article = corpus.articles[mapping.article_id]
+        graph = article_iri(article.id)
+        yield from _article_quads(mapping, article, graph)
+        for statement in mapping.statements:
+            yield from _statement_quads(statement, graph, report)
+
+
+def _entity_quads(corpus: Corpus) -> Iterator[Quad]:
+    g = ENTITIES_GRAPH
+    for entity in sorted(corpus.entities.values(), key=lambda e: e.id):
+        node = entity_iri(entity.id)
+        yield node, RDF.type, entity.type.iri, g
+        yield node, RDF.type, entity.type.standard_class, g
+        yield node, KG.entityType, entity.type.iri, g
+        yield node, DCTERMS.identifier, Literal(entity.id), g
+        yield node, SKOS.prefLabel, Literal(entity.label), g
+        yield node, RDFS.label, Literal(entity.label), g
+        for alias in sorted(set(entity.aliases) - {entity.label}):
+            yield node, SKOS.altLabel, Literal(alias), g
+        if entity.description:
+            yield node, SCHEMA.description, Literal(entity.description), g
+
+
+def _article_quads(mapping, article, graph) -> Iterator[Quad]:
+    node = graph
+    yield node, RDF.type, KG.Article, graph
+    yield node, RDF.type, SCHEMA.NewsArticle, graph
+    yield node, DCTERMS.identifier, Literal(article.id), graph
+    yield node, KG.fileName, Literal(article.path.name), graph
+    yield node, KG.sha256, Literal(article.sha256), graph
+    yield node, SCHEMA.articleBody, Literal(article.text), graph
+    yield node, RDFS.label, Literal(mapping.title or article.id), graph
+    if mapping.title:
+        yield node, DCTERMS.title, Literal(mapping.title), graph
+    if mapping.publisher:
+        yield node, DCTERMS.publisher, Literal(mapping.publisher.value), graph
+    if mapping.date:
+        from .dates import parse_date
+
+        date = parse_date(mapping.date.value)
+        yield node, DCTERMS.date, Literal(date.lexical, datatype=date.datatype), graph
+        yield node, KG.datePrecision, date.precision.iri, graph
+        yield node, KG.dateText, Literal(date.text), graph
+
+
+def _statement_quads(statement: Statement, graph: URIRef, report: ValidationReport) -> Iterator[Quad]:
+    subject = entity_iri(statement.subject)
+    predicate = KG[statement.predicate]
+    obj = entity_iri(statement.object)
+    node = statement_iri(statement)
+    key = (statement.article_id, statement.line)
+    yield subject, predicate, obj, graph
+    yield node, RDF.type, KG.Statement, graph
+    yield node, RDF.subject, subject, graph
+    yield node, RDF.predicate, predicate, graph
+    yield node, RDF.object, obj, graph
+    yield node, PROV.wasDerivedFrom, graph, graph
+    yield node, KG.modality, statement.modality.iri, graph
+    if statement.speaker:
+        yield node, KG.speaker, entity_iri(statement.speaker), graph
+    date = report.dates.get(key)
+    if date is not None:
+        yield node, KG.date, Literal(date.lexical, datatype=date.datatype), graph
+        yield node, KG.datePrecision, date.precision.iri, graph
+        yield node, KG.dateText, Literal(date.text), graph
+    if statement.place:
+        yield node, KG.place, entity_iri(statement.place), graph
+    if statement.event:
+        yield node, KG.event, entity_iri(statement.event), graph
+    if statement.role:
+        yield node, KG.role, Literal(statement.role), graph
+    if statement.involvement:
+        yield node, KG.involvement, Literal(statement.involvement), graph
+    match = report.quote_matches[key]
+    annotation = URIRef(node + "#evidence")
+    target = URIRef(node + "#target")
+    quote_selector = URIRef(node + "#quote")
+    position_selector = URIRef(node + "#position")
+    yield node, KG.evidence, annotation, graph
+    yield annotation, RDF.type, OA.Annotation, graph
+    yield annotation, OA.motivatedBy, OA.describing, graph
+    yield annotation, OA.hasBody, node, graph
+    yield annotation, OA.hasTarget, target, graph
+    yield target, RDF.type, OA.SpecificResource, graph
+    yield target, OA.hasSource, graph, graph
+    yield target, OA.hasSelector, quote_selector, graph
+    yield target, OA.hasSelector, position_selector, graph
+    yield quote_selector, RDF.type, OA.TextQuoteSelector, graph
+    yield quote_selector, OA.exact, Literal(match.exact), graph
+    yield quote_selector, OA.prefix, Literal(match.prefix), graph
+    yield quote_selector, OA.suffix, Literal(match.suffix), graph
+    yield position_selector, RDF.type, OA.TextPositionSelector, graph
+    yield position_selector, OA.start, Literal(match.start, datatype=XSD.nonNegativeInteger), graph
+    yield position_selector, OA.end, Literal(match.end, datatype=XSD.nonNegativeInteger), graph
+
+
+# ---------------------------------------------------------------- serialisation
+
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def _term(term) -> str:
+    if isinstance(term, Literal):
+        text = '"' + str(term).translate(_ESCAPES) + '"'
+        if term.language:
+            return f"{text}@{term.language}"
+        if term.datatype and term.datatype != XSD.string:
+            return f"{text}^^<{term.datatype}>"
+        return text
+    return f"<{term}>"
+
+
+def serialize_nquads(quads) -> bytes:
+    """N-Quads for ``quads``, one line each, in the order given (the bulk-load input)."""
+    return "".join(f"{_term(s)} {_term(p)} {_term(o)} {_term(g)} .\n" for s, p, o, g in quads).encode("utf-8")
+
+
+def to_dataset(quads) -> Dataset:
+    """An in-memory rdflib Dataset of ``quads``, with the project's prefixes bound."""
+    dataset = Dataset()
+    for prefix, namespace in PREFIXES.items():
+        dataset.bind(prefix, namespace)
+    dataset.addN((s, p, o, dataset.graph(g)) for s, p, o, g in quads)
+    return dataset
