@@ -133,3 +133,42 @@ def resolve_params(query: NamedQuery, values: dict[str, str], resolve_entity) ->
         else:
             bindings[param.name] = ox.Literal(value)
     return bindings
+
+
+def resolve_entity(store, text: str) -> str:
+    """The id of the entity whose id, label or alias is ``text`` (case-insensitive).
+
+    Raises UsageError naming the closest names when nothing (or more than one entity) matches.
+    """
+    import pyoxigraph as ox
+
+    from .results import QueryResult
+
+    rows = QueryResult.from_pyoxigraph(
+        store.query(read_internal_query("entity-by-name"), bindings={"name": ox.Literal(text)})).records()
+    ids = sorted({r["id"] for r in rows})
+    if len(ids) == 1:
+        return ids[0]
+    if len(ids) > 1:
+        raise UsageError(f"'{text}' names several entities: {', '.join(ids)}.", "Pass one of the ids instead.")
+    names = QueryResult.from_pyoxigraph(store.query(read_internal_query("entity-names"))).records()
+    id_by_name = {r["n"]: r["id"] for r in names} | {r["id"]: r["id"] for r in names}
+    close = did_you_mean(text, id_by_name)
+    raise UsageError(f"no entity named '{text}'.", close or "Run 'kg sparql' or 'kg stats' to see what the graph holds.")
+
+
+def run_named_query(store, name: str, params: dict[str, str] | None = None, *,
+                    queries_dir: Path | None = None):
+    """Run the named query ``name`` with ``params`` bound; returns a QueryResult."""
+    from .results import QueryResult
+
+    query = get_named_query(name, queries_dir)
+    bindings = resolve_params(query, params or {}, lambda text: resolve_entity(store, text))
+    return QueryResult.from_pyoxigraph(store.query(query.text, bindings=bindings))
+
+
+def run_sparql(store, sparql: str):
+    """Run a SPARQL query text; returns a QueryResult."""
+    from .results import QueryResult
+
+    return QueryResult.from_pyoxigraph(store.query(sparql))

@@ -9,6 +9,7 @@ same store through oxrdflib, whose ``query`` also hands the SPARQL to Oxigraph.
 from __future__ import annotations
 
 import enum
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -35,11 +36,33 @@ class ExportFormat(str, enum.Enum):
         }[self]
 
 
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def bind_values(sparql: str, bindings: dict) -> str:
+    r"""``sparql`` with ``VALUES ?var { term }`` opening its first WHERE group, one per binding.
+
+    Terms are serialised by pyoxigraph (N-Triples escaping), so a value can never become query
+    syntax. Unlike SEP-0007 substitutions this needs no projected variable and works against
+    any SPARQL endpoint.
+
+    >>> bind_values("SELECT ?x WHERE { ?x ?p ?o }", {"o": ox.Literal('a" } DROP ALL #')})
+    'SELECT ?x WHERE { VALUES ?o { "a\\" } DROP ALL #" } ?x ?p ?o }'
+    """
+    if not bindings:
+        return sparql
+    match = _WHERE.search(sparql)
+    if match is None:
+        raise QueryError("cannot bind parameters: the query has no WHERE clause")
+    values = " ".join(f"VALUES ?{name} {{ {term} }}" for name, term in sorted(bindings.items()))
+    return f"{sparql[:match.end()]} {values}{sparql[match.end():]}"
+
+
 class GraphStore:
-    """An Oxigraph store holding the knowledge graph.
+    r"""An Oxigraph store holding the knowledge graph.
 
     >>> store = GraphStore.in_memory()
-    >>> store.load_nquads(b'<urn:a> <urn:p> <urn:b> <urn:g> .\\n')
+    >>> store.load_nquads(b'<urn:a> <urn:p> <urn:b> <urn:g> .\n')
     >>> len(store)
     1
     """
@@ -97,10 +120,9 @@ class GraphStore:
         ``bindings`` substitute values for variables (parameters are bound, never pasted into
         the text). Returns pyoxigraph's solutions, boolean or triples.
         """
-        substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
         try:
-            return self.ox.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES,
-                                 substitutions=substitutions)
+            return self.ox.query(bind_values(sparql, bindings or {}), use_default_graph_as_union=True,
+                                 prefixes=PREFIXES)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from exc
         except OSError as exc:

@@ -1,0 +1,228 @@
+"""The ``kg`` command: a thin layer that opens inputs, calls one library function, and prints.
+
+Exit codes: 0 ok, 1 invalid input (the data or the query is wrong), 2 usage (the command is).
+Heavy modules are imported inside each command so ``kg --help`` and ``kg query`` start fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import GraphModelError, InputError, QueryError, StoreError, UsageError
+
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+
+
+class _Group(click.Group):
+    """Turn our exceptions into the documented exit codes and one clean message."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            click.echo(str(exc), err=True)
+            problems = getattr(exc, "problems", [exc.problem])
+            if len(problems) > 1:
+                click.echo(f"{len(problems)} problems found.", err=True)
+            ctx.exit(EXIT_INVALID)
+        except (QueryError, StoreError) as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(EXIT_INVALID)
+        except UsageError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Try '{ctx.command_path} {ctx.invoked_subcommand or ''} --help' for help.".replace("  ", " "),
+                       err=True)
+            ctx.exit(EXIT_USAGE)
+        except GraphModelError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(EXIT_INVALID)
+
+
+def _seeds_option(function):
+    return click.option("--seeds", "seeds_dir", type=click.Path(file_okay=False, path_type=Path),
+                        default=Path("seeds"), show_default=True, help="The seeds directory.")(function)
+
+
+def _out_option(function):
+    return click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+                        default=Path("build"), show_default=True,
+                        help="Where 'kg build' writes the store and the graph page.")(function)
+
+
+def _format_option(function):
+    return click.option("--format", "result_format", type=click.Choice(["table", "csv", "json"]),
+                        default="table", show_default=True, help="Output format.")(function)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="graph-model")
+def main():
+    """Evidence-grounded knowledge graph of who proposes what, involving whom, when.
+
+    \b
+    Example:
+      kg build && kg query proposers
+    """
+
+
+@main.command()
+@_seeds_option
+@click.option("--no-shapes", is_flag=True, help="Skip the SHACL check of the produced RDF.")
+def validate(seeds_dir, no_shapes):
+    """Check the mapping against the articles and the ontology; report every problem.
+
+    Each problem is printed as FILE:LINE: what is wrong. hint. Exit 1 if there is any.
+
+    \b
+    Example:
+      kg validate --seeds seeds
+    """
+    from .build import validate as run_validate
+
+    report = run_validate(seeds_dir, shapes=not no_shapes)
+    if not report.conforms:
+        from .errors import ValidationFailed
+
+        raise ValidationFailed(report.problems)
+    click.echo(f"ok: {report.statement_count} statements in {seeds_dir} are valid.")
+
+
+@main.command()
+@_seeds_option
+@_out_option
+@click.option("--no-shapes", is_flag=True, help="Skip the SHACL check (faster on very large corpora).")
+@click.option("--no-render", is_flag=True, help="Do not write the graph page.")
+def build(seeds_dir, out_dir, no_shapes, no_render):
+    """Validate the seeds and build the on-disk store (and graph page) in --out.
+
+    Nothing is written when the input is invalid; the previous build stays intact.
+
+    \b
+    Example:
+      kg build --seeds seeds --out build
+    """
+    from .build import build as run_build
+
+    result = run_build(seeds_dir, out_dir, shapes=not no_shapes, render=not no_render)
+    click.echo(f"built {result.store_path}: {result.articles} articles, {result.entities} entities, "
+               f"{result.statements} statements, {result.quads} quads")
+
+
+@main.command("queries")
+def list_queries():
+    """List the named queries with their parameters.
+
+    \b
+    Example:
+      kg queries
+    """
+    from .queries import read_named_queries
+
+    for query in read_named_queries().values():
+        click.echo(f"{query.name}\n  {query.summary}")
+        for param in query.params:
+            default = f" (default: {param.default})" if param.default else ""
+            click.echo(f"  --param {param.name}=...  {param.kind.value}: {param.description}{default}")
+
+
+def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
+    values = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--param '{item}' is not KEY=VALUE.", "Write e.g. --param initiative=helsinki-2.")
+        values[key.strip()] = value
+    return values
+
+
+@main.command()
+@click.argument("name")
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="Bind a query parameter.")
+@_format_option
+@_out_option
+def query(name, params, result_format, out_dir):
+    """Run the named query NAME (see 'kg queries').
+
+    \b
+    Example:
+      kg query proposers --param initiative="new Helsinki process" --format csv
+    """
+    from .build import open_store
+    from .queries import run_named_query
+    from .results import ResultFormat, format_result
+
+    values = _parse_params(params)
+    result = run_named_query(open_store(out_dir), name, values)
+    click.echo(format_result(result, ResultFormat(result_format)))
+
+
+@main.command()
+@click.argument("query_or_file")
+@_format_option
+@_out_option
+def sparql(query_or_file, result_format, out_dir):
+    """Run a SPARQL query given as text or as a path to a .rq file.
+
+    The default graph is the union of all graphs.
+
+    \b
+    Example:
+      kg sparql 'SELECT (COUNT(*) AS ?n) WHERE { ?s a kg:Statement }'
+    """
+    from .build import open_store
+    from .queries import run_sparql
+    from .results import ResultFormat, format_result
+
+    path = Path(query_or_file)
+    text = path.read_text(encoding="utf-8") if query_or_file.endswith(".rq") and path.is_file() else query_or_file
+    click.echo(format_result(run_sparql(open_store(out_dir), text), ResultFormat(result_format)))
+
+
+@main.command()
+@click.option("--format", "export_format", type=click.Choice(["turtle", "trig", "nquads", "jsonld", "graphml", "gexf"]),
+              default="trig", show_default=True, help="Serialisation.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
+@_out_option
+def export(export_format, output, out_dir):
+    """Export the built graph: RDF (turtle, trig, nquads, jsonld) or a network (graphml, gexf).
+
+    Same input, byte-identical output.
+
+    \b
+    Example:
+      kg export --format nquads -o graph.nq
+    """
+    from .build import open_store
+    from .export import export_bytes
+
+    data = export_bytes(open_store(out_dir), export_format)
+    if output:
+        tmp = output.with_name(f".{output.name}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(output)
+        click.echo(f"wrote {output} ({len(data)} bytes)", err=True)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+@main.command()
+@_out_option
+def stats(out_dir):
+    """Entities per type, statements per predicate and per article.
+
+    \b
+    Example:
+      kg stats
+    """
+    from .build import open_store
+    from .stats import compute_stats, format_stats
+
+    click.echo(format_stats(compute_stats(open_store(out_dir))))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,43 @@
+"""Counts of what the graph holds: entities per type, statements per predicate and per article."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .queries import read_internal_query
+from .results import QueryResult
+
+
+@dataclass(frozen=True)
+class GraphStats:
+    quads: int
+    entities_by_type: dict[str, int]
+    statements_by_predicate: dict[str, int]
+    statements_by_article: dict[str, int]
+
+    @property
+    def statements(self) -> int:
+        return sum(self.statements_by_article.values())
+
+
+def compute_stats(store) -> GraphStats:
+    """Count entities, statements and quads in ``store``."""
+    def counts(name: str) -> dict[str, int]:
+        rows = QueryResult.from_pyoxigraph(store.query(read_internal_query(name))).records()
+        return {row["key"].rsplit("#", 1)[-1]: int(row["count"]) for row in rows}
+
+    return GraphStats(len(store), counts("stats-entities-by-type"), counts("stats-statements-by-predicate"),
+                      counts("stats-statements-by-article"))
+
+
+def format_stats(stats: GraphStats) -> str:
+    def block(title: str, counts: dict[str, int]) -> list[str]:
+        width = max((len(k) for k in counts), default=0)
+        return [title] + [f"  {k.ljust(width)}  {v:>6}" for k, v in counts.items()]
+
+    lines = [f"quads       {stats.quads}", f"statements  {stats.statements}",
+             f"entities    {sum(stats.entities_by_type.values())}", ""]
+    lines += block("entities by type", stats.entities_by_type) + [""]
+    lines += block("statements by predicate", stats.statements_by_predicate) + [""]
+    lines += block("statements by article", stats.statements_by_article)
+    return "\n".join(lines)
