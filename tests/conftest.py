@@ -1,0 +1,92 @@
+"""Shared fixtures: the real seeds built once per session, and small corpora in tmp_path."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from graph_model.build import build_nquads
+from graph_model.store import GraphStore
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SHARED_SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+@pytest.fixture(scope="session")
+def seed_build():
+    """(corpus, report, nquads) of the real seeds, SHACL-checked."""
+    return build_nquads(SEEDS, shapes=True)
+
+
+@pytest.fixture(scope="session")
+def seed_store(seed_build) -> GraphStore:
+    store = GraphStore.in_memory()
+    store.load_nquads(seed_build[2])
+    store.load_ontology()
+    return store
+
+
+@pytest.fixture
+def seeds_copy(tmp_path) -> Path:
+    """A writable copy of the real seeds."""
+    target = tmp_path / "seeds"
+    shutil.copytree(SEEDS, target)
+    return target
+
+
+TINY_ARTICLE = "Minsk, 5 July 2017. President Alexander Lukashenko proposed a “new Helsinki process” under the auspices of the OSCE.\n"
+
+TINY_ENTITIES = """\
+entities:
+  - id: lukashenko
+    type: Person
+    label: Alexander Lukashenko
+    aliases: [Lukashenko]
+    description: President.
+  - id: helsinki-2
+    type: Initiative
+    label: new Helsinki process
+  - id: osce
+    type: Organisation
+    label: OSCE
+"""
+
+TINY_MAPPING = """\
+article:
+  file: 001_tiny.txt
+  date: {value: "2017-07-05", quote: "5 July 2017"}
+statements:
+  - subject: lukashenko
+    predicate: proposes
+    object: helsinki-2
+    quote: 'Alexander Lukashenko proposed a "new Helsinki process"'
+    speaker: lukashenko
+    date: "2017-07-05"
+    role: President
+  - subject: helsinki-2
+    predicate: involves
+    object: osce
+    quote: under the auspices of the OSCE
+    involvement: under the auspices of
+    modality: proposed
+"""
+
+
+def write_seeds(root: Path, *, article: str = TINY_ARTICLE, entities: str = TINY_ENTITIES,
+                mapping: str = TINY_MAPPING, name: str = "001_tiny") -> Path:
+    """Write a one-article seeds directory under ``root``; returns it."""
+    for sub in ("articles", "entities", "mapping"):
+        (root / sub).mkdir(parents=True, exist_ok=True)
+    (root / "articles" / f"{name}.txt").write_text(article, encoding="utf-8")
+    (root / "entities" / "entities.yaml").write_text(textwrap.dedent(entities), encoding="utf-8")
+    (root / "mapping" / f"{name}.yaml").write_text(textwrap.dedent(mapping), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def tiny_seeds(tmp_path) -> Path:
+    return write_seeds(tmp_path / "seeds")

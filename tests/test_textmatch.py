@@ -1,0 +1,56 @@
+"""The quote matcher: tolerant of whitespace, Unicode form and typographic quotes/dashes only."""
+
+from hypothesis import assume, given, strategies as st
+
+from graph_model.textmatch import closest_passage, find_quote, normalise
+
+ARTICLE = (Path := __import__("pathlib").Path)(__file__).resolve().parent.parent.joinpath(
+    "seeds/articles/000_e7ccb706e8c9b9a5.txt").read_text(encoding="utf-8")
+
+texts = st.text(alphabet=st.sampled_from("abc XYZ\n\t“”‘’–—\"'-.é"), min_size=1, max_size=80)
+
+
+@given(texts, st.data())
+def test_every_passage_is_found_at_an_offset_that_reproduces_it(text, data):
+    i = data.draw(st.integers(0, len(text) - 1))
+    j = data.draw(st.integers(i + 1, len(text)))
+    passage = text[i:j]
+    assume(passage.strip())
+    match = find_quote(text, passage)
+    assert match is not None
+    assert text[match.start:match.end] == match.exact
+    assert normalise(match.exact)[0] == normalise(passage)[0]
+    assert match.start <= i + (len(passage) - len(passage.lstrip()))
+
+
+@given(st.integers(0, len(ARTICLE) - 60), st.integers(10, 60))
+def test_typographic_and_whitespace_variants_of_a_real_quote_match(start, length):
+    passage = ARTICLE[start:start + length]
+    assume(passage.strip())
+    variant = " \n ".join(passage.split()).translate(str.maketrans("“”’–", "\"\"'-"))
+    match = find_quote(ARTICLE, variant)
+    assert match is not None
+    assert normalise(ARTICLE[match.start:match.end])[0] == normalise(passage)[0]
+
+
+@given(st.integers(0, len(ARTICLE) - 60), st.integers(20, 60), st.data())
+def test_changing_one_letter_breaks_the_match(start, length, data):
+    passage = ARTICLE[start:start + length]
+    letters = [k for k, c in enumerate(passage) if c.isalpha()]
+    assume(letters)
+    k = data.draw(st.sampled_from(letters))
+    changed = passage[:k] + ("q" if passage[k] != "q" else "z") + passage[k + 1:]
+    assume(normalise(changed)[0] not in normalise(ARTICLE)[0])
+    assert find_quote(ARTICLE, changed) is None
+
+
+def test_offsets_are_code_points_of_the_original_text():
+    match = find_quote(ARTICLE, "the idea of Helsinki-2")
+    assert ARTICLE[match.start:match.end] == "the idea of Helsinki-2"
+    assert match.prefix.endswith("We are ready to promote ")
+    assert match.suffix.startswith(", the dialogue")
+
+
+def test_closest_passage_points_at_the_intended_sentence():
+    assert closest_passage(ARTICLE, "We are ready to promote the idea of Helsinki-3") \
+        .startswith("We are ready to promote the idea of Helsinki-")
