@@ -224,5 +224,48 @@ def stats(out_dir):
     click.echo(format_stats(compute_stats(open_store(out_dir))))
 
 
+@main.command()
+@click.option("--top", type=int, default=20, show_default=True, help="How many entities to rank (0 = all).")
+@click.option("--by", type=click.Choice(["degree", "betweenness", "pagerank"]), default="degree",
+              show_default=True, help="Measure to rank by.")
+@click.option("--json", "as_json", is_flag=True, help="JSON instead of a table.")
+@_out_option
+def analyze(top, by, as_json, out_dir):
+    """Rank entities by degree, betweenness and PageRank; find communities and bridges.
+
+    \b
+    Example:
+      kg analyze --top 10
+    """
+    from .analyze import analyze_graph, format_analysis
+    from .build import open_store
+    from .project import project_graph
+
+    analysis = analyze_graph(project_graph(open_store(out_dir)), top=top or None, by=by)
+    click.echo(format_analysis(analysis, as_json=as_json))
+
+
+@main.command()
+@click.argument("source")
+@click.argument("target")
+@click.option("--limit", type=int, default=3, show_default=True, help="How many shortest chains to show.")
+@_out_option
+def path(source, target, limit, out_dir):
+    """The shortest chains of relations between two entities, each hop with its quote.
+
+    SOURCE and TARGET are ids, labels or aliases.
+
+    \b
+    Example:
+      kg path lukashenko nato
+    """
+    from .analyze import format_paths, shortest_paths
+    from .build import open_store
+    from .project import project_graph
+
+    graph = project_graph(open_store(out_dir))
+    click.echo(format_paths(shortest_paths(graph, source, target, limit=limit), graph))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
