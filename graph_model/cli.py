@@ -267,5 +267,36 @@ def path(source, target, limit, out_dir):
     click.echo(format_paths(shortest_paths(graph, source, target, limit=limit), graph))
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind (loopback unless told).")
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds a query may run.")
+@click.option("--max-results", type=int, default=10_000, show_default=True, help="Rows a result may have.")
+@click.option("--allow-service", is_flag=True, help="Allow SERVICE (federated queries fetch URLs).")
+@click.option("--cors-origin", "cors_origins", multiple=True, help="Origin allowed by CORS (repeatable; '*' for any).")
+@click.option("--workers", type=int, default=2, show_default=True, help="Query worker processes.")
+@_out_option
+def serve(host, port, timeout, max_results, allow_service, cors_origins, workers, out_dir):
+    """Serve SPARQL (/sparql), the graph page (/), and the named queries (/query, /queries/NAME).
+
+    Read-only; SPARQL Update, LOAD and (unless allowed) SERVICE are refused.
+
+    \b
+    Example:
+      kg serve --port 8000
+      curl -H 'Accept: text/csv' 'http://127.0.0.1:8000/sparql?query=SELECT+*+WHERE+{?s+?p+?o}+LIMIT+3'
+    """
+    from .build import GRAPH_HTML, STORE_DIRNAME, open_store
+    from .serve import ServeSettings, serve as run_server
+
+    open_store(out_dir)  # fail early, with the hint, if there is no build
+    page = out_dir / GRAPH_HTML
+    settings = ServeSettings(timeout=timeout, max_results=max_results, allow_service=allow_service,
+                             cors_origins=tuple(cors_origins), workers=workers)
+    click.echo(f"serving {out_dir / STORE_DIRNAME} on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
+    run_server(out_dir / STORE_DIRNAME, host=host, port=port, settings=settings,
+               graph_html=page.read_text(encoding="utf-8") if page.exists() else None)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -109,6 +109,46 @@ def format_json(result: QueryResult) -> str:
                       indent=2, ensure_ascii=False)
 
 
+def format_tsv(result: QueryResult) -> str:
+    """SPARQL 1.1 TSV results: terms in N-Triples syntax."""
+    if result.boolean is not None:
+        return "?boolean\n" + ("true" if result.boolean else "false") + "\n"
+    lines = ["\t".join(f"?{v}" for v in result.variables)]
+    lines += ["\t".join("" if t is None else str(t) for t in row) for row in result.rows]
+    return "\n".join(lines) + "\n"
+
+
+def format_xml(result: QueryResult) -> str:
+    """SPARQL Query Results XML Format."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    out = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
+    out += [f"<variable name={quoteattr(v)}/>" for v in result.variables]
+    out.append("</head>")
+    if result.boolean is not None:
+        out.append(f"<boolean>{'true' if result.boolean else 'false'}</boolean>")
+    else:
+        out.append("<results>")
+        for row in result.rows:
+            out.append("<result>")
+            for name, term in zip(result.variables, row):
+                if term is None:
+                    continue
+                if isinstance(term, ox.NamedNode):
+                    value = f"<uri>{escape(term.value)}</uri>"
+                elif isinstance(term, ox.BlankNode):
+                    value = f"<bnode>{escape(term.value)}</bnode>"
+                elif term.language:
+                    value = f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+                else:
+                    value = f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+                out.append(f"<binding name={quoteattr(name)}>{value}</binding>")
+            out.append("</result>")
+        out.append("</results>")
+    out.append("</sparql>")
+    return "\n".join(out) + "\n"
+
+
 FORMATTERS = {ResultFormat.TABLE: format_table, ResultFormat.CSV: format_csv, ResultFormat.JSON: format_json}
 
 
