@@ -298,5 +298,22 @@ def serve(host, port, timeout, max_results, allow_service, cors_origins, workers
                graph_html=page.read_text(encoding="utf-8") if page.exists() else None)
 
 
+def format_cli_reference() -> str:
+    """docs/cli-reference.md: every command's --help, generated so it cannot drift."""
+    sections = ["# CLI reference\n\nGenerated from `kg COMMAND --help` by `python -m graph_model.cli`; "
+                "a test keeps it in sync.\n"]
+    # A fixed width, so the reference does not depend on the terminal it is generated in.
+    context = click.Context(main, info_name="kg", terminal_width=88, max_content_width=88,
+                            help_option_names=["-h", "--help"])
+    sections.append(f"## kg\n\n```\n{main.get_help(context)}\n```\n")
+    for name in sorted(main.commands):
+        command = main.commands[name]
+        sub = click.Context(command, info_name=name, parent=context, terminal_width=88, max_content_width=88,
+                            help_option_names=["-h", "--help"])
+        sections.append(f"## kg {name}\n\n```\n{command.get_help(sub)}\n```\n")
+    return "\n".join(sections)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    # `python -m graph_model.cli` regenerates the CLI reference.
+    Path("docs/cli-reference.md").write_text(format_cli_reference(), encoding="utf-8")

@@ -63,15 +63,30 @@ def shorten(term) -> str:
     return term.value
 
 
-def format_table(result: QueryResult) -> str:
+TABLE_CELL_WIDTH = 60
+
+
+def _cell(term, width: int) -> tuple[str, bool]:
+    text = " ".join(shorten(term).split())
+    return (text, False) if len(text) <= width else (text[:width - 1] + "…", True)
+
+
+def format_table(result: QueryResult, *, cell_width: int = TABLE_CELL_WIDTH) -> str:
+    """An aligned text table; long values are cut to ``cell_width`` (csv and json keep them whole)."""
     if result.boolean is not None:
         return "true" if result.boolean else "false"
-    cells = [[shorten(t).replace("\n", " ") for t in row] for row in result.rows]
+    cut = False
+    cells = []
+    for row in result.rows:
+        pairs = [_cell(t, cell_width) for t in row]
+        cut = cut or any(flag for _, flag in pairs)
+        cells.append([text for text, _ in pairs])
     widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(result.variables)]
     lines = ["  ".join(v.ljust(w) for v, w in zip(result.variables, widths)).rstrip(),
              "  ".join("-" * w for w in widths)]
     lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
-    lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
+    lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''}"
+                 f"{'; long values cut, use --format csv or json for the full text' if cut else ''})")
     return "\n".join(lines)
 
 
