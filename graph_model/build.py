@@ -96,6 +96,15 @@ def build(seeds_dir: Path | str = DEFAULT_SEEDS, out_dir: Path | str = DEFAULT_O
                        report.statement_count, quads)
 
 
+def build_into(store, seeds_dir: Path | str = DEFAULT_SEEDS, *, shapes: bool = True) -> dict[str, int]:
+    """Validate ``seeds_dir`` and replace each of its graphs in ``store`` (a RemoteStore), one bulk
+    request per graph, so re-running is idempotent. Returns triples per graph uploaded."""
+    _, _, nquads = build_nquads(seeds_dir, shapes=shapes)
+    counts = store.replace_graphs(nquads)
+    store.load_ontology()
+    return counts
+
+
 def _swap_in(staging: Path, out_dir: Path) -> None:
     """Move each staged output over the old one; the old one is removed only after the move."""
     for item in sorted(staging.iterdir()):

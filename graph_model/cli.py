@@ -53,6 +53,33 @@ def _out_option(function):
                         help="Where 'kg build' writes the store and the graph page.")(function)
 
 
+def _remote_options(function):
+    """--store URL and friends: use a remote SPARQL store instead of the embedded one."""
+    options = [
+        click.option("--store", "store_url", metavar="URL",
+                     help="Base URL of a SPARQL store (Oxigraph server, Fuseki dataset, ...) to use instead "
+                          "of the embedded one."),
+        click.option("--query-endpoint", metavar="URL", help="Its SPARQL query URL, if not recognised from --store."),
+        click.option("--update-endpoint", metavar="URL", help="Its SPARQL update URL, if not recognised."),
+        click.option("--graph-store-endpoint", metavar="URL", help="Its Graph Store Protocol URL, if not recognised."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _open_target(out_dir, store_url, query_endpoint=None, update_endpoint=None, graph_store_endpoint=None):
+    """The remote store if --store was given, else the embedded store in --out."""
+    if store_url or query_endpoint:
+        from .remote import RemoteStore
+
+        return RemoteStore.connect(store_url or query_endpoint, query_url=query_endpoint,
+                                   update_url=update_endpoint, store_url=graph_store_endpoint)
+    from .build import open_store
+
+    return open_store(out_dir)
+
+
 def _format_option(function):
     return click.option("--format", "result_format", type=click.Choice(["table", "csv", "json"]),
                         default="table", show_default=True, help="Output format.")(function)
@@ -96,7 +123,9 @@ def validate(seeds_dir, no_shapes):
 @_out_option
 @click.option("--no-shapes", is_flag=True, help="Skip the SHACL check (faster on very large corpora).")
 @click.option("--no-render", is_flag=True, help="Do not write the graph page.")
-def build(seeds_dir, out_dir, no_shapes, no_render):
+@_remote_options
+def build(seeds_dir, out_dir, no_shapes, no_render, store_url, query_endpoint, update_endpoint,
+          graph_store_endpoint):
     """Validate the seeds and build the on-disk store (and graph page) in --out.
 
     Nothing is written when the input is invalid; the previous build stays intact.
@@ -105,8 +134,14 @@ def build(seeds_dir, out_dir, no_shapes, no_render):
     Example:
       kg build --seeds seeds --out build
     """
-    from .build import build as run_build
+    from .build import build as run_build, build_into
 
+    if store_url or query_endpoint:
+        target = _open_target(out_dir, store_url, query_endpoint, update_endpoint, graph_store_endpoint)
+        counts = build_into(target, seeds_dir, shapes=not no_shapes)
+        click.echo(f"uploaded {len(counts)} graphs ({sum(counts.values())} triples) to {store_url or query_endpoint}; "
+                   f"the store now holds {len(target)} quads in our graphs")
+        return
     result = run_build(seeds_dir, out_dir, shapes=not no_shapes, render=not no_render)
     click.echo(f"built {result.store_path}: {result.articles} articles, {result.entities} entities, "
                f"{result.statements} statements, {result.quads} quads")
@@ -144,19 +179,19 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="Bind a query parameter.")
 @_format_option
 @_out_option
-def query(name, params, result_format, out_dir):
+@_remote_options
+def query(name, params, result_format, out_dir, **remote):
     """Run the named query NAME (see 'kg queries').
 
     \b
     Example:
       kg query proposers --param initiative="new Helsinki process" --format csv
     """
-    from .build import open_store
     from .queries import run_named_query
     from .results import ResultFormat, format_result
 
     values = _parse_params(params)
-    result = run_named_query(open_store(out_dir), name, values)
+    result = run_named_query(_open_target(out_dir, **remote), name, values)
     click.echo(format_result(result, ResultFormat(result_format)))
 
 
@@ -164,7 +199,8 @@ def query(name, params, result_format, out_dir):
 @click.argument("query_or_file")
 @_format_option
 @_out_option
-def sparql(query_or_file, result_format, out_dir):
+@_remote_options
+def sparql(query_or_file, result_format, out_dir, **remote):
     """Run a SPARQL query given as text or as a path to a .rq file.
 
     The default graph is the union of all graphs.
@@ -173,13 +209,12 @@ def sparql(query_or_file, result_format, out_dir):
     Example:
       kg sparql 'SELECT (COUNT(*) AS ?n) WHERE { ?s a kg:Statement }'
     """
-    from .build import open_store
     from .queries import run_sparql
     from .results import ResultFormat, format_result
 
     path = Path(query_or_file)
     text = path.read_text(encoding="utf-8") if query_or_file.endswith(".rq") and path.is_file() else query_or_file
-    click.echo(format_result(run_sparql(open_store(out_dir), text), ResultFormat(result_format)))
+    click.echo(format_result(run_sparql(_open_target(out_dir, **remote), text), ResultFormat(result_format)))
 
 
 @main.command()
@@ -211,17 +246,17 @@ def export(export_format, output, out_dir):
 
 @main.command()
 @_out_option
-def stats(out_dir):
+@_remote_options
+def stats(out_dir, **remote):
     """Entities per type, statements per predicate and per article.
 
     \b
     Example:
       kg stats
     """
-    from .build import open_store
     from .stats import compute_stats, format_stats
 
-    click.echo(format_stats(compute_stats(open_store(out_dir))))
+    click.echo(format_stats(compute_stats(_open_target(out_dir, **remote))))
 
 
 @main.command()
@@ -276,7 +311,8 @@ def path(source, target, limit, out_dir):
 @click.option("--cors-origin", "cors_origins", multiple=True, help="Origin allowed by CORS (repeatable; '*' for any).")
 @click.option("--workers", type=int, default=2, show_default=True, help="Query worker processes.")
 @_out_option
-def serve(host, port, timeout, max_results, allow_service, cors_origins, workers, out_dir):
+@_remote_options
+def serve(host, port, timeout, max_results, allow_service, cors_origins, workers, out_dir, **remote):
     """Serve SPARQL (/sparql), the graph page (/), and the named queries (/query, /queries/NAME).
 
     Read-only; SPARQL Update, LOAD and (unless allowed) SERVICE are refused.
@@ -289,10 +325,17 @@ def serve(host, port, timeout, max_results, allow_service, cors_origins, workers
     from .build import GRAPH_HTML, STORE_DIRNAME, open_store
     from .serve import ServeSettings, serve as run_server
 
-    open_store(out_dir)  # fail early, with the hint, if there is no build
-    page = out_dir / GRAPH_HTML
     settings = ServeSettings(timeout=timeout, max_results=max_results, allow_service=allow_service,
                              cors_origins=tuple(cors_origins), workers=workers)
+    if remote["store_url"] or remote["query_endpoint"]:
+        from .render import render_store_html
+
+        target = _open_target(out_dir, **remote)
+        click.echo(f"serving {remote['store_url'] or remote['query_endpoint']} on http://{host}:{port}/", err=True)
+        run_server(target, host=host, port=port, settings=settings, graph_html=render_store_html(target))
+        return
+    open_store(out_dir)  # fail early, with the hint, if there is no build
+    page = out_dir / GRAPH_HTML
     click.echo(f"serving {out_dir / STORE_DIRNAME} on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
     run_server(out_dir / STORE_DIRNAME, host=host, port=port, settings=settings,
                graph_html=page.read_text(encoding="utf-8") if page.exists() else None)
