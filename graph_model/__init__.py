@@ -16,7 +16,7 @@ _EXPORTS = {
     "build": "build",
     "build_nquads": "build",
     "validate": "build",
-    "open_store": "build",
+    "open_store": "store",
     "BuildResult": "build",
     "read_corpus": "corpus",
     "Corpus": "corpus",

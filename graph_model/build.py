@@ -14,12 +14,10 @@ from pathlib import Path
 from .corpus import read_corpus
 from .errors import ValidationFailed
 from .rdf import generate_quads, serialize_nquads
-from .store import GraphStore
+from .store import DEFAULT_OUT, STORE_DIRNAME, GraphStore, open_store
 from .validate import ValidationReport, validate_corpus
 
 DEFAULT_SEEDS = Path("seeds")
-DEFAULT_OUT = Path("build")
-STORE_DIRNAME = "store"
 GRAPH_HTML = "graph.html"
 
 
@@ -98,9 +96,10 @@ def build(seeds_dir: Path | str = DEFAULT_SEEDS, out_dir: Path | str = DEFAULT_O
 
 def build_into(store, seeds_dir: Path | str = DEFAULT_SEEDS, *, shapes: bool = True) -> dict[str, int]:
     """Validate ``seeds_dir`` and replace each of its graphs in ``store`` (a RemoteStore), one bulk
-    request per graph, so re-running is idempotent. Returns triples per graph uploaded."""
+    request per graph, so re-running is idempotent; graphs of articles no longer in the seeds are
+    removed. Returns triples per graph uploaded."""
     _, _, nquads = build_nquads(seeds_dir, shapes=shapes)
-    counts = store.replace_graphs(nquads)
+    counts = store.replace_graphs(nquads, prune=True)
     store.load_ontology()
     return counts
 
@@ -118,8 +117,3 @@ def _swap_in(staging: Path, out_dir: Path) -> None:
             shutil.rmtree(retired, ignore_errors=True)
         elif retired.exists():
             retired.unlink()
-
-
-def open_store(out_dir: Path | str = DEFAULT_OUT) -> GraphStore:
-    """The store a previous ``build()`` wrote under ``out_dir``, read-only."""
-    return GraphStore.open(Path(out_dir) / STORE_DIRNAME)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .errors import GraphModelError, InputError, QueryError, StoreError, UsageError
+from .errors import GraphModelError, InputError, QueryError, StoreError, UsageError, did_you_mean
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2
@@ -40,6 +40,11 @@ class _Group(click.Group):
         except GraphModelError as exc:
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(EXIT_INVALID)
+
+
+def _echo(text: str) -> None:
+    """Print text once, with exactly one final newline."""
+    click.echo(text, nl=not text.endswith("\n"))
 
 
 def _seeds_option(function):
@@ -75,7 +80,7 @@ def _open_target(out_dir, store_url, query_endpoint=None, update_endpoint=None, 
 
         return RemoteStore.connect(store_url or query_endpoint, query_url=query_endpoint,
                                    update_url=update_endpoint, store_url=graph_store_endpoint)
-    from .build import open_store
+    from .store import open_store
 
     return open_store(out_dir)
 
@@ -192,7 +197,7 @@ def query(name, params, result_format, out_dir, **remote):
 
     values = _parse_params(params)
     result = run_named_query(_open_target(out_dir, **remote), name, values)
-    click.echo(format_result(result, ResultFormat(result_format)))
+    _echo(format_result(result, ResultFormat(result_format)))
 
 
 @main.command()
@@ -214,7 +219,7 @@ def sparql(query_or_file, result_format, out_dir, **remote):
 
     path = Path(query_or_file)
     text = path.read_text(encoding="utf-8") if query_or_file.endswith(".rq") and path.is_file() else query_or_file
-    click.echo(format_result(run_sparql(_open_target(out_dir, **remote), text), ResultFormat(result_format)))
+    _echo(format_result(run_sparql(_open_target(out_dir, **remote), text), ResultFormat(result_format)))
 
 
 @main.command()
@@ -231,7 +236,7 @@ def export(export_format, output, out_dir):
     Example:
       kg export --format nquads -o graph.nq
     """
-    from .build import open_store
+    from .store import open_store
     from .export import export_bytes
 
     data = export_bytes(open_store(out_dir), export_format)
@@ -273,7 +278,7 @@ def analyze(top, by, as_json, out_dir):
       kg analyze --top 10
     """
     from .analyze import analyze_graph, format_analysis
-    from .build import open_store
+    from .store import open_store
     from .project import project_graph
 
     analysis = analyze_graph(project_graph(open_store(out_dir)), top=top or None, by=by)
@@ -295,11 +300,54 @@ def path(source, target, limit, out_dir):
       kg path lukashenko nato
     """
     from .analyze import format_paths, shortest_paths
-    from .build import open_store
+    from .store import open_store
     from .project import project_graph
 
     graph = project_graph(open_store(out_dir))
     click.echo(format_paths(shortest_paths(graph, source, target, limit=limit), graph))
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="HTML file to write (default: build/graph.html).")
+@click.option("--focus", metavar="ENTITY", help="Show only this entity (id, label or alias) and its neighbourhood.")
+@click.option("--depth", type=int, default=1, show_default=True, help="Neighbourhood depth for --focus.")
+@click.option("--type", "types", multiple=True, help="Keep only entities of this type (repeatable).")
+@click.option("--predicate", "predicates", multiple=True, help="Keep only relations with this predicate (repeatable).")
+@click.option("--max-nodes", type=int, default=2000, show_default=True,
+              help="Above this, show the most central entities and say so on the page.")
+@_out_option
+def render(output, focus, depth, types, predicates, max_nodes, out_dir):
+    """Write the interactive graph page: one self-contained HTML file, no network needed.
+
+    \b
+    Example:
+      kg render --focus "Helsinki-2" --depth 2 -o helsinki-2.html
+    """
+    from .analyze import find_entity
+    from .build import GRAPH_HTML
+    from .store import open_store
+    from .project import project_graph
+    from .render import render_html
+    from .vocabulary import EntityType, read_relations
+
+    for value in types:
+        if value not in {t.value for t in EntityType}:
+            names = [t.value for t in EntityType]
+            raise UsageError(f"unknown type '{value}'.", f"{did_you_mean(value, names)} Types: {', '.join(names)}.".strip())
+    for value in predicates:
+        if value not in read_relations():
+            names = sorted(read_relations())
+            raise UsageError(f"unknown predicate '{value}'.",
+                             f"{did_you_mean(value, names)} Predicates: {', '.join(names)}.".strip())
+    graph = project_graph(open_store(out_dir))
+    html = render_html(graph, focus=find_entity(graph, focus) if focus else None, depth=depth,
+                       types=set(types) or None, predicates=set(predicates) or None, max_nodes=max_nodes)
+    output = output or out_dir / GRAPH_HTML
+    tmp = output.with_name(f".{output.name}.tmp")
+    tmp.write_text(html, encoding="utf-8")
+    tmp.replace(output)
+    click.echo(f"wrote {output} ({len(html)} bytes)", err=True)
 
 
 @main.command()
@@ -322,7 +370,8 @@ def serve(host, port, timeout, max_results, allow_service, cors_origins, workers
       kg serve --port 8000
       curl -H 'Accept: text/csv' 'http://127.0.0.1:8000/sparql?query=SELECT+*+WHERE+{?s+?p+?o}+LIMIT+3'
     """
-    from .build import GRAPH_HTML, STORE_DIRNAME, open_store
+    from .build import GRAPH_HTML
+    from .store import STORE_DIRNAME, open_store
     from .serve import ServeSettings, serve as run_server
 
     settings = ServeSettings(timeout=timeout, max_results=max_results, allow_service=allow_service,

@@ -24,7 +24,7 @@ from pathlib import Path
 import yaml
 
 from .errors import InputError, Problem, UsageError, did_you_mean
-from .vocabulary import entity_iri
+from .iris import entity_iri
 
 SPARQL_DIR = Path(__file__).parent / "sparql"
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from .vocabulary import PREFIXES
+from .iris import PREFIXES
 
 
 class ResultFormat(str, enum.Enum):
@@ -33,8 +33,8 @@ class QueryResult:
 
     @classmethod
     def from_pyoxigraph(cls, result) -> QueryResult:
-        if isinstance(result, bool):
-            return cls((), (), result)
+        if isinstance(result, (bool, ox.QueryBoolean)):
+            return cls((), (), bool(result))
         if isinstance(result, ox.QuerySolutions):
             variables = tuple(v.value for v in result.variables)
             return cls(variables, tuple(tuple(solution[v] for v in variables) for solution in result))

@@ -83,7 +83,7 @@ def keywords_of(sparql: str) -> str:
     so keyword checks cannot be fooled by (or misfire on) data.
 
     >>> keywords_of('SELECT ?service WHERE { ?s <urn:SERVICE> "SERVICE" } # SERVICE')
-    'SELECT   WHERE {     }  '
+    'SELECT   WHERE {       }  '
     """
     return _LEXICAL_NOISE.sub(" ", sparql)
 
@@ -180,7 +180,7 @@ def _execute_sparql(store, sparql: str, accept: str | None, settings: ServeSetti
         return _text(406, f"cannot produce {accept} for a graph result. Ask for one of: {', '.join(GRAPH_MEDIA)}.")
     rdf_format = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
                   "jsonld": ox.RdfFormat.JSON_LD}[GRAPH_MEDIA[media]]
-    from .vocabulary import PREFIXES
+    from .iris import PREFIXES
 
     body = ox.serialize(triples, format=rdf_format, prefixes=PREFIXES) if rdf_format == ox.RdfFormat.TURTLE \
         else ox.serialize(triples, format=rdf_format)

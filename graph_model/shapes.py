@@ -18,7 +18,7 @@ def check_shapes(nquads: bytes, *, source: Path = Path("<generated RDF>")) -> li
     from rdflib import Graph
     from rdflib.namespace import SH
 
-    from .vocabulary import read_ontology_text
+    from .iris import read_ontology_text
 
     data = Graph()
     # The shapes are about each resource wherever it lives, so check the union of all graphs.

@@ -15,7 +15,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import QueryError, StoreError
-from .vocabulary import ONTOLOGY_GRAPH, PREFIXES, read_ontology_text
+from .iris import ONTOLOGY_GRAPH, PREFIXES, read_ontology_text
+
+
+DEFAULT_OUT = Path("build")
+STORE_DIRNAME = "store"
 
 
 class ExportFormat(str, enum.Enum):
@@ -149,3 +153,8 @@ class GraphStore:
         for prefix, namespace in PREFIXES.items():
             dataset.bind(prefix, namespace)
         return dataset
+
+
+def open_store(out_dir: Path | str = DEFAULT_OUT) -> GraphStore:
+    """The store a previous ``build()`` wrote under ``out_dir``, read-only."""
+    return GraphStore.open(Path(out_dir) / STORE_DIRNAME)

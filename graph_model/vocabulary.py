@@ -10,33 +10,35 @@ from __future__ import annotations
 import enum
 import functools
 from dataclasses import dataclass
-from pathlib import Path
-from urllib.parse import quote
 
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
-BASE = "https://newsgraph.example/"
-ENT = Namespace(BASE + "entity/")
-ARTICLE = Namespace(BASE + "article/")
-STATEMENT = Namespace(BASE + "statement/")
-GRAPH = Namespace(BASE + "graph/")
-ONTOLOGY_IRI = URIRef(BASE + "ontology")
-ENTITIES_GRAPH = GRAPH["entities"]
-ONTOLOGY_GRAPH = GRAPH["ontology"]
+from . import iris
+from .iris import read_ontology_text
 
-SCHEMA = Namespace("https://schema.org/")
-OA = Namespace("http://www.w3.org/ns/oa#")
-PROV = Namespace("http://www.w3.org/ns/prov#")
-ORG = Namespace("http://www.w3.org/ns/org#")
-DCTERMS = Namespace("http://purl.org/dc/terms/")
-SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
+ENT = Namespace(iris.ENT_NS)
+ARTICLE = Namespace(iris.ARTICLE_NS)
+STATEMENT = Namespace(iris.STATEMENT_NS)
+GRAPH = Namespace(iris.GRAPH_NS)
+ONTOLOGY_IRI = URIRef(iris.ONTOLOGY_IRI)
+ENTITIES_GRAPH = URIRef(iris.ENTITIES_GRAPH)
+ONTOLOGY_GRAPH = URIRef(iris.ONTOLOGY_GRAPH)
+BASE = iris.BASE
+PREFIXES = iris.PREFIXES
+
+SCHEMA = Namespace(PREFIXES["schema"])
+OA = Namespace(PREFIXES["oa"])
+PROV = Namespace(PREFIXES["prov"])
+ORG = Namespace(PREFIXES["org"])
+DCTERMS = Namespace(PREFIXES["dcterms"])
+SKOS = Namespace(PREFIXES["skos"])
 
 
 class KG(DefinedNamespace):
     """The graph_model ontology's terms; see ontology.ttl for their meaning."""
 
-    _NS = Namespace(BASE + "ontology#")
+    _NS = Namespace(iris.KG_NS)
     _fail = True
 
     # classes
@@ -168,11 +170,6 @@ class Relation:
         return KG[self.name]
 
 
-def read_ontology_text() -> str:
-    """The ontology as Turtle text."""
-    return (Path(__file__).parent / "ontology.ttl").read_text(encoding="utf-8")
-
-
 @functools.cache
 def read_relations() -> dict[str, Relation]:
     """Every kg:Relation of the ontology, by name.
@@ -207,39 +204,10 @@ def read_relations() -> dict[str, Relation]:
 
 
 def entity_iri(entity_id: str) -> URIRef:
-    """The IRI of a registry entity.
-
-    >>> entity_iri("helsinki-2")
-    rdflib.term.URIRef('https://newsgraph.example/entity/helsinki-2')
-    """
-    return ENT[quote(entity_id, safe="-._~")]
+    """The IRI of a registry entity, as an rdflib term."""
+    return URIRef(iris.entity_iri(entity_id))
 
 
 def article_iri(article_id: str) -> URIRef:
-    """The IRI of an article (also the IRI of its named graph)."""
-    return ARTICLE[quote(article_id, safe="-._~")]
-
-
-def entity_id_from_iri(iri: str) -> str | None:
-    """The registry id of an entity IRI, or None if the IRI is not an entity's."""
-    prefix = str(ENT)
-    return iri[len(prefix):] if iri.startswith(prefix) else None
-
-
-PREFIXES = {
-    "kg": str(KG._NS),
-    "ent": str(ENT),
-    "article": str(ARTICLE),
-    "stmt": str(STATEMENT),
-    "graph": str(GRAPH),
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": str(SKOS),
-    "schema": str(SCHEMA),
-    "oa": str(OA),
-    "prov": str(PROV),
-    "org": str(ORG),
-    "dcterms": str(DCTERMS),
-}
+    """The IRI of an article (also the IRI of its named graph), as an rdflib term."""
+    return URIRef(iris.article_iri(article_id))

@@ -163,3 +163,25 @@ def test_python_dash_m_is_the_same_cli():
 
 def test_unknown_option_is_usage_exit_2():
     assert run("build", "--bogus")[0] == 2
+
+
+def test_query_path_does_not_import_the_heavy_stack(tiny_seeds, tmp_path):
+    """kg query must start fast: no rdflib, pydantic, pyshacl or networkx on its path."""
+    out = tmp_path / "build"
+    run("build", "--seeds", tiny_seeds, "--out", out, "--no-render")
+    code = ("import sys\nfrom graph_model.cli import main\n"
+            f"try:\n    main(['query', 'proposers', '--out', {str(out)!r}])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('rdflib', 'pydantic', 'pyshacl', 'networkx') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "Alexander Lukashenko" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_sparql_ask_and_construct(tiny_seeds, tmp_path):
+    out = tmp_path / "build"
+    run("build", "--seeds", tiny_seeds, "--out", out, "--no-render")
+    assert run("sparql", "ASK { ent:lukashenko kg:proposes ent:helsinki-2 }", "--out", out)[1] == "true\n"
+    code, stdout, _ = run("sparql", "CONSTRUCT WHERE { ent:lukashenko kg:proposes ?o }", "--format", "csv", "--out", out)
+    assert (code, stdout.splitlines()) == (0, [
+        "subject,predicate,object", "https://newsgraph.example/entity/lukashenko,"
+        "https://newsgraph.example/ontology#proposes,https://newsgraph.example/entity/helsinki-2"])
