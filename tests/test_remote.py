@@ -279,3 +279,37 @@ def test_query_form_and_prefixes():
     assert text == ("PREFIX ent: <https://newsgraph.example/entity/> "  # on line 1: line numbers still match
                     "PREFIX kg: <urn:mine#>\nSELECT * WHERE { ?s kg:p ent:x }")
     assert with_prefixes("SELECT * WHERE { ?s ?p ?o }") == "SELECT * WHERE { ?s ?p ?o }"
+
+
+def test_kg_build_store_twice_then_query_and_stats_through_the_cli(oxigraph_servers, tmp_path):
+    from click.testing import CliRunner
+
+    from graph_model.build import build
+    from graph_model.cli import main
+    from graph_model.export import export_bytes
+    from graph_model.store import open_store
+
+    url = oxigraph_servers()
+    runner = CliRunner()
+    for _ in range(2):
+        result = runner.invoke(main, ["build", "--seeds", str(SEEDS), "--store", url, "--no-shapes"])
+        assert result.exit_code == 0, result.output
+    build(SEEDS, tmp_path / "embedded", shapes=False, render=False)
+    embedded_quads = len(set(export_bytes(open_store(tmp_path / "embedded"), "nquads").splitlines()))
+    assert len(RemoteStore.connect(url)) == embedded_quads
+    remote_answer = runner.invoke(main, ["query", "memberships", "--store", url, "--format", "csv"])
+    local_answer = runner.invoke(main, ["query", "memberships", "--out", str(tmp_path / "embedded"), "--format", "csv"])
+    assert remote_answer.exit_code == 0 and remote_answer.stdout == local_answer.stdout
+    stats = runner.invoke(main, ["stats", "--store", url])
+    assert stats.exit_code == 0 and "statements  " in stats.stdout
+
+
+def test_kg_serve_over_a_remote_store(oxigraph_url, remote):
+    from starlette.testclient import TestClient
+
+    from graph_model.serve import create_app
+
+    with TestClient(create_app(remote)) as client:
+        reply = client.get("/queries/memberships", params={"format": "csv"})
+        assert reply.status_code == 200
+        assert "Collective Security Treaty Organization" in reply.text
