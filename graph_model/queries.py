@@ -18,6 +18,7 @@ parameter becomes a plain literal.
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,14 +91,28 @@ def parse_named_query(text: str, path: Path) -> NamedQuery:
 
 
 def read_named_queries(queries_dir: Path | None = None) -> dict[str, NamedQuery]:
-    """Every named query in ``queries_dir``, by name, sorted."""
-    queries_dir = queries_dir or default_queries_dir()
-    return {p.stem: parse_named_query(p.read_text(encoding="utf-8"), p) for p in sorted(queries_dir.glob("*.rq"))}
+    """Every named query in ``queries_dir``, by name, sorted.
+
+    Parsed once per version of the files (a server answers many requests; an edited file is
+    picked up because its modification time changes the cache key).
+    """
+    paths = sorted((queries_dir or default_queries_dir()).glob("*.rq"))
+    return dict(_parse_catalogue(tuple((p, p.stat().st_mtime_ns) for p in paths)))
+
+
+@functools.lru_cache(maxsize=8)
+def _parse_catalogue(files: tuple[tuple[Path, int], ...]) -> tuple[tuple[str, NamedQuery], ...]:
+    return tuple((p.stem, parse_named_query(p.read_text(encoding="utf-8"), p)) for p, _ in files)
+
+
+@functools.lru_cache(maxsize=64)
+def _read_internal(name: str) -> str:
+    return (SPARQL_DIR / f"{name}.rq").read_text(encoding="utf-8")
 
 
 def read_internal_query(name: str) -> str:
     """A query the library itself runs (``graph_model/sparql/NAME.rq``)."""
-    return (SPARQL_DIR / f"{name}.rq").read_text(encoding="utf-8")
+    return _read_internal(name)
 
 
 def get_named_query(name: str, queries_dir: Path | None = None) -> NamedQuery:
@@ -144,9 +159,14 @@ def resolve_entity(store, text: str) -> str:
 
     from .results import QueryResult
 
-    rows = QueryResult.from_pyoxigraph(
-        store.query(read_internal_query("entity-by-name"), bindings={"name": ox.Literal(text)})).records()
-    ids = sorted({r["id"] for r in rows})
+    # Exact names are index lookups; only when none matches, scan every name ignoring case.
+    ids = []
+    for query_name in ("entity-by-exact-name", "entity-by-name"):
+        rows = QueryResult.from_pyoxigraph(
+            store.query(read_internal_query(query_name), bindings={"name": ox.Literal(text)})).records()
+        ids = sorted({r["id"] for r in rows})
+        if ids:
+            break
     if len(ids) == 1:
         return ids[0]
     if len(ids) > 1:

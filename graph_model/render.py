@@ -18,6 +18,7 @@ import json
 import math
 import random
 from collections import OrderedDict, deque
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -36,10 +37,13 @@ TYPE_STYLES: dict[str, dict[str, str]] = {
 }
 _OTHER = {"color": "#7f7f7f", "shape": "dot"}
 
-#: Graphs with more nodes than this get the cheap layout and the browser's large-graph options.
+#: Graphs with more nodes than this get the browser's large-graph options.
 LARGE_GRAPH = 500
+#: Above this many edges only the selection's edges are labelled: vis-network draws every edge
+#: label in every frame, and a few thousand of them make zooming in take seconds.
+EDGE_LABEL_LIMIT = 1000
 
-_EDGE_LENGTH = 150.0  # pixels between linked nodes at zoom 1; long enough for a label between
+_EDGE_LENGTH = 130.0  # pixels a typical relation spans at zoom 1: room for its label
 _SEED = 20240601
 _NO_DATE = "none"
 
@@ -55,8 +59,8 @@ def render_html(graph, *, focus: str | None = None, depth: int = 1, types: set[s
 
     ``types`` / ``predicates`` keep only entities of those types / relations with those
     predicate names. ``focus`` (an entity id) keeps only the entities within ``depth`` relations
-    of it, in either direction. Above ``max_nodes`` entities the page shows the most connected
-    ``max_nodes`` and says so. The same arguments always give the same bytes.
+    of it, in either direction. Above ``max_nodes`` entities the page shows the ``max_nodes``
+    most connected ones and says so. The same arguments always give the same bytes.
     """
     if focus is not None and focus not in graph:
         raise KeyError(f"focus entity {focus!r} is not in the graph")
@@ -64,10 +68,10 @@ def render_html(graph, *, focus: str | None = None, depth: int = 1, types: set[s
         raise ValueError("depth must be >= 0")
     if max_nodes < 1:
         raise ValueError("max_nodes must be >= 1")
-    view = select_subgraph(graph, focus=focus, depth=depth, types=types, predicates=predicates)
-    shown, reduced = reduce_graph(view, max_nodes, keep=focus)
-    payload = graph_payload(shown, articles=graph.graph.get("articles", {}))
-    payload["meta"] = _meta(graph, view, shown, reduced, focus=focus, depth=depth, title=title)
+    selected = select(graph, focus=focus, depth=depth, types=types, predicates=predicates)
+    shown = reduce_selection(selected, max_nodes, keep=focus)
+    payload = graph_payload(graph, shown)
+    payload["meta"] = _meta(graph, selected, shown, focus=focus, depth=depth, title=title)
     return _template().render(
         title=title,
         notice=payload["meta"]["notice"],
@@ -84,55 +88,70 @@ def render_store_html(store) -> str:
     return render_html(project_graph(store))
 
 
-def select_subgraph(graph, *, focus: str | None = None, depth: int = 1, types: set[str] | None = None,
-                    predicates: set[str] | None = None):
-    """The part of ``graph`` the filters keep; returns a new ``MultiDiGraph`` (articles shared).
+@dataclass(frozen=True)
+class Selection:
+    """The entities and relations a page shows (a cheap stand-in for a networkx subgraph,
+    which costs seconds to copy at 10,000 nodes)."""
 
-    The focus entity itself is kept even if its type is filtered out, so a focus is never empty.
+    nodes: list
+    """Entity ids, sorted by ``str``."""
+    edges: list
+    """``(from, to, predicate key, edge data)``, sorted by the string forms of the first three."""
+
+    def degree(self) -> dict:
+        """Each entity's number of shown relations, in + out; returns id -> int."""
+        counts = dict.fromkeys(self.nodes, 0)
+        for u, v, _, _ in self.edges:
+            counts[u] += 1
+            counts[v] += 1
+        return counts
+
+
+def select(graph, *, focus: str | None = None, depth: int = 1, types: set[str] | None = None,
+           predicates: set[str] | None = None) -> Selection:
+    """The part of ``graph`` the filters keep; returns a :class:`Selection`.
+
+    Entities stay even when none of their relations passes the predicate filter (only the type
+    filter removes entities), and the focus entity is kept whatever its type, so a focus is
+    never empty.
     """
-    keep_nodes = [n for n, data in graph.nodes(data=True)
-                  if types is None or data.get("type") in types or n == focus]
-    sub = graph.subgraph(keep_nodes).copy()
-    if predicates is not None:
-        # entities stay even if none of their relations does: only a type filter removes them
-        sub.remove_edges_from([(u, v, k) for u, v, k in list(sub.edges(keys=True)) if k not in predicates])
+    keep = {n for n, data in graph.nodes(data=True)
+            if types is None or data.get("type") in types or n == focus}
+    edges = [(u, v, k, data) for u, v, k, data in graph.edges(keys=True, data=True)
+             if u in keep and v in keep and (predicates is None or k in predicates)]
     if focus is not None:
-        sub = sub.subgraph(neighbourhood(sub, focus, depth)).copy()
-    return sub
+        keep = neighbourhood(edges, focus, depth)
+        edges = [e for e in edges if e[0] in keep and e[1] in keep]
+    edges.sort(key=lambda e: (str(e[0]), str(e[1]), str(e[2])))
+    return Selection(sorted(keep, key=str), edges)
 
 
-def neighbourhood(graph, focus: str, depth: int) -> set:
-    """Ids of the entities within ``depth`` relations of ``focus``, following edges both ways."""
+def neighbourhood(edges, focus, depth: int) -> set:
+    """Ids of the entities within ``depth`` of ``focus`` along ``edges`` (``(from, to, ...)``
+    tuples), followed in either direction; returns a set that includes ``focus``."""
+    adjacent: dict = {}
+    for u, v, *_ in edges:
+        adjacent.setdefault(u, []).append(v)
+        adjacent.setdefault(v, []).append(u)
     seen = {focus}
     frontier = [focus]
     for _ in range(depth):
-        nxt = []
-        for node in frontier:
-            for other in (*graph.successors(node), *graph.predecessors(node)):
-                if other not in seen:
-                    seen.add(other)
-                    nxt.append(other)
-        frontier = nxt
+        frontier = [other for node in frontier for other in adjacent.get(node, ())
+                    if other not in seen and not seen.add(other)]
     return seen
 
 
-def centrality(graph) -> dict:
-    """Each node's number of relations (in + out, self-loops counted twice); returns id -> int.
-
-    Degree rather than PageRank: it is what a reader can check by counting, and networkx's
-    PageRank needs scipy, which this package does not depend on.
-    """
-    return dict(graph.degree())
-
-
-def reduce_graph(graph, max_nodes: int, *, keep: str | None = None):
-    """``(graph, False)`` if it has at most ``max_nodes`` nodes, else ``(subgraph, True)`` keeping
-    the ``max_nodes`` most central entities (ties broken by id; ``keep`` is always kept)."""
-    if graph.number_of_nodes() <= max_nodes:
-        return graph, False
-    scores = centrality(graph)
-    ranked = sorted(graph.nodes, key=lambda n: (n != keep, -scores[n], str(n)))
-    return graph.subgraph(ranked[:max_nodes]).copy(), True
+def reduce_selection(selection: Selection, max_nodes: int, *, keep=None) -> Selection:
+    """``selection`` itself if it has at most ``max_nodes`` entities; else the ``max_nodes`` most
+    connected ones (degree, ties broken by id; ``keep`` always stays) and the relations among
+    them. Degree rather than PageRank: a reader can check it by counting, and networkx's
+    PageRank needs scipy, which this package does not depend on."""
+    if len(selection.nodes) <= max_nodes:
+        return selection
+    scores = selection.degree()
+    ranked = sorted(selection.nodes, key=lambda n: (n != keep, -scores[n], str(n)))
+    kept = set(ranked[:max_nodes])
+    return Selection(sorted(kept, key=str), [e for e in selection.edges if e[0] in kept and e[1] in kept])
 
 
 def format_date(text: str | None, precision: str | None) -> str:
@@ -172,24 +191,28 @@ def embed_json(payload) -> str:
     ``<``, ``>`` and ``&`` become ``\\u003c`` / ``\\u003e`` / ``\\u0026``, so no value can close the
     element or open a comment; ``JSON.parse`` turns them back into the original characters.
     """
-    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    # no sort_keys: every dict is built in a fixed order already, and sorting costs a third
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def graph_payload(graph, *, articles: dict | None = None) -> dict:
-    """Everything the page draws, as JSON-ready data; returns a dict.
+def graph_payload(graph, selection: Selection | None = None) -> dict:
+    """Everything the page draws for ``selection`` (default: all of ``graph``), as JSON-ready
+    data; returns a dict.
 
     Keys: ``nodes`` (id, label, type, aliases, description, x, y, size), ``edges`` (id, from, to,
-    predicate, sources, width, roundness or None, statements), ``types``, ``predicates``,
-    ``precisions``, ``articles`` (only those some statement cites), ``options`` (vis-network).
+    predicate, sources, width, statements, and roundness for parallel edges), ``types``, ``predicates``,
+    ``precisions``, ``articles`` (only those some statement cites), ``options`` (vis-network),
+    ``edgeLabels`` ("all", or "selected" for graphs too large to label every edge).
     Nodes are sorted by id and edges by (from, to, predicate), so the output is deterministic.
     """
-    nodes = sorted(graph.nodes, key=str)
-    positions = layout_positions(graph)
-    scores = centrality(graph)
+    if selection is None:
+        selection = select(graph)
+    positions = _positions(selection.nodes, [(u, v) for u, v, _, _ in selection.edges])
+    scores = selection.degree()
     top = max(scores.values(), default=0) or 1
     node_items = []
-    for node in nodes:
+    for node in selection.nodes:
         data = graph.nodes[node]
         x, y = positions[node]
         node_items.append({
@@ -198,17 +221,18 @@ def graph_payload(graph, *, articles: dict | None = None) -> dict:
             "description": str(data.get("description") or ""),
             "x": x, "y": y, "size": node_size(scores[node], top),
         })
-    edge_items = _edge_items(graph)
+    edge_items = _edge_items(selection.edges)
     cited = sorted({s["article"] for e in edge_items for s in e["statements"] if s["article"]})
-    articles = articles or {}
+    articles = graph.graph.get("articles") or {}
     return {
         "nodes": node_items,
         "edges": edge_items,
         "types": _type_entries(node_items),
-        "predicates": _predicate_entries(edge_items),
+        "predicates": _predicate_entries(selection.edges),
         "precisions": _precision_entries(edge_items),
         "articles": {a: _article_entry(a, articles.get(a)) for a in cited},
         "options": vis_options(len(node_items), len(edge_items)),
+        "edgeLabels": "all" if len(edge_items) <= EDGE_LABEL_LIMIT else "selected",
     }
 
 
@@ -239,13 +263,17 @@ def vis_options(n_nodes: int, n_edges: int) -> dict:
         "nodes": {
             "font": {"size": 14, "face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
             "borderWidth": 1,
-            "widthConstraint": {"maximum": 170},
+            "widthConstraint": {"maximum": 130},
+            # labels smaller than 7 screen pixels are skipped: zoomed out, only the hubs (whose
+            # font grows with their size) are named, and every name appears when zooming in
+            "scaling": {"label": {"enabled": False, "drawThreshold": 8}},
         },
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
             "color": {"color": "#9aa5b1", "highlight": "#2b6cb0", "hover": "#4a5568", "inherit": False},
             "font": {"size": 11, "color": "#4a5568", "face": "system-ui, sans-serif",
                      "strokeWidth": 3, "strokeColor": "#ffffff", "align": "middle"},
+            "scaling": {"label": {"enabled": False, "drawThreshold": 8}},
             # straight by default; parallel edges get their own curvedCW roundness per edge.
             # Never 'dynamic': it adds hidden support nodes to the physics model.
             "smooth": False,
@@ -280,20 +308,24 @@ def _darker(color: str) -> str:
     return "#{:02x}{:02x}{:02x}".format(*(int(c * 0.7) for c in (r, g, b)))
 
 
-def _edge_items(graph) -> list[dict]:
-    edges = sorted(graph.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]), str(e[2])))
+def _edge_items(edges: list) -> list[dict]:
+    """The JSON entry of each edge (same order as ``edges``); returns a list of dicts."""
     roundness = _parallel_roundness([(u, v) for u, v, _, _ in edges])
+    widths: dict[int, float] = {}
     items = []
     for index, (u, v, key, data) in enumerate(edges):
-        statements = [_statement_entry(s) for s in data.get("statements") or []]
-        statements.sort(key=lambda s: (s["article"] or "", s["start"], s["end"], s["quote"]))
+        raw = data.get("statements")
+        statements = [_statement_entry(s) for s in raw] if raw else []
+        if len(statements) > 1:
+            statements.sort(key=lambda s: (s["article"] or "", s["start"], s["end"], s["quote"]))
         sources = int(data.get("sources") or len({s["article"] for s in statements}) or 1)
-        items.append({
-            "id": f"e{index}", "from": str(u), "to": str(v), "predicate": str(data.get("predicate") or key),
-            "label": str(data.get("label") or data.get("predicate") or key),
-            "sources": sources, "width": edge_width(sources), "roundness": roundness[index],
-            "statements": statements,
-        })
+        if sources not in widths:
+            widths[sources] = edge_width(sources)
+        item = {"id": f"e{index}", "from": str(u), "to": str(v), "predicate": str(data.get("predicate") or key),
+                "sources": sources, "width": widths[sources], "statements": statements}
+        if roundness[index] is not None:
+            item["roundness"] = roundness[index]
+        items.append(item)
     return items
 
 
@@ -304,10 +336,12 @@ def _parallel_roundness(pairs: list[tuple]) -> list[float | None]:
     curvedCW bends to the right of the edge's direction, so an A->B and a B->A edge already bend
     to opposite sides; giving every edge of the pair a different roundness separates the rest.
     """
-    groups: dict[frozenset, list[int]] = {}
+    ids: dict = {}
+    groups: dict[tuple[int, int], list[int]] = {}
     for index, (u, v) in enumerate(pairs):
         if u != v:
-            groups.setdefault(frozenset((str(u), str(v))), []).append(index)
+            a, b = ids.setdefault(u, len(ids)), ids.setdefault(v, len(ids))
+            groups.setdefault((a, b) if a < b else (b, a), []).append(index)
     result: list[float | None] = [None] * len(pairs)
     for members in groups.values():
         if len(members) > 1:
@@ -325,8 +359,9 @@ def _statement_entry(statement: dict) -> dict:
         "end": int(end) if end is not None else 0,
         "speaker": statement.get("speaker"),
         "role": statement.get("role"),
-        "when": format_date(statement.get("date"), statement.get("precision")),
-        "precision": statement.get("precision") if statement.get("date") else None,
+        # null when the article gives no date; the page then says so
+        "when": format_date(statement.get("date"), statement.get("precision")) if statement.get("date") else None,
+        "precision": (statement.get("precision") or "unspecified") if statement.get("date") else None,
         "modality": statement.get("modality"),
     }
 
@@ -346,11 +381,14 @@ def _type_entries(node_items: list[dict]) -> list[dict]:
     return [{"name": t, "count": counts[t], **TYPE_STYLES.get(t, _OTHER)} for t in known + other]
 
 
-def _predicate_entries(edge_items: list[dict]) -> list[dict]:
+def _predicate_entries(edges: list) -> list[dict]:
+    """One entry per predicate: name, human label, number of shown relations."""
     entries: dict[str, dict] = {}
-    for edge in edge_items:
-        entry = entries.setdefault(edge["predicate"], {"name": edge["predicate"], "label": edge["label"], "count": 0})
-        entry["count"] += 1
+    for _, _, key, data in edges:
+        name = str(data.get("predicate") or key)
+        if name not in entries:
+            entries[name] = {"name": name, "label": str(data.get("label") or name), "count": 0}
+        entries[name]["count"] += 1
     return sorted(entries.values(), key=lambda e: (e["label"].lower(), e["name"]))
 
 
@@ -368,11 +406,12 @@ def _precision_entries(edge_items: list[dict]) -> list[dict]:
     return entries
 
 
-def _meta(graph, view, shown, reduced: bool, *, focus, depth: int, title: str) -> dict:
+def _meta(graph, selected: Selection, shown: Selection, *, focus, depth: int, title: str) -> dict:
+    reduced = shown is not selected
     notice = ""
     if reduced:
-        notice = (f"Showing the {shown.number_of_nodes():,} most connected of {view.number_of_nodes():,} "
-                  f"entities ({shown.number_of_edges():,} of {view.number_of_edges():,} relations). "
+        notice = (f"Showing the {len(shown.nodes):,} most connected of {len(selected.nodes):,} "
+                  f"entities ({len(shown.edges):,} of {len(selected.edges):,} relations). "
                   "Use focus or the filters to explore the rest.")
     return {
         "title": title,
@@ -382,8 +421,8 @@ def _meta(graph, view, shown, reduced: bool, *, focus, depth: int, title: str) -
         "notice": notice,
         "totalNodes": graph.number_of_nodes(),
         "totalEdges": graph.number_of_edges(),
-        "shownNodes": shown.number_of_nodes(),
-        "shownEdges": shown.number_of_edges(),
+        "shownNodes": len(shown.nodes),
+        "shownEdges": len(shown.edges),
     }
 
 
@@ -398,62 +437,138 @@ _LAYOUT_CACHE_SIZE = 16
 
 
 def layout_positions(graph, *, seed: int = _SEED) -> dict:
-    """Stable positions for every node; returns id -> (x, y) in pixels (rounded to integers).
+    """Stable positions for every node of ``graph``; returns id -> (x, y) in pixels (integers).
 
-    Each connected component is laid out on its own (a radial BFS tree, then force-directed
-    refinement whose number of rounds shrinks as the graph grows, so 10,000 nodes stay well under
-    a second in pure Python) and the components are packed in rows, largest first.
+    Each connected component is laid out on its own (a radial BFS tree from its hub, then
+    force-directed refinement under a fixed work budget, so 10,000 nodes stay well under a second
+    in pure Python) and the components are packed in rows, largest first.
     """
-    nodes = sorted(graph.nodes, key=str)
+    return _positions(sorted(graph.nodes, key=str), list(graph.edges()), seed=seed)
+
+
+def _positions(nodes: list, pairs: list[tuple], *, seed: int = _SEED) -> dict:
+    """Positions for ``nodes`` (sorted) linked by ``pairs``; cached by structure."""
     index = {node: i for i, node in enumerate(nodes)}
-    pairs = sorted({(min(index[u], index[v]), max(index[u], index[v]))
-                    for u, v in graph.edges() if u != v})
-    key = _layout_key(nodes, pairs, seed)
+    neighbours: list[set[int]] = [set() for _ in nodes]
+    for u, v in pairs:
+        i, j = index[u], index[v]
+        if i != j:
+            neighbours[i].add(j)
+            neighbours[j].add(i)
+    adjacency = [sorted(s) for s in neighbours]
+    key = _layout_key(nodes, adjacency, seed)
     if key in _LAYOUT_CACHE:
         _LAYOUT_CACHE.move_to_end(key)
         return _LAYOUT_CACHE[key]
-    xs, ys = _layout(len(nodes), pairs, seed)
-    positions = {node: (int(round(xs[i] * _EDGE_LENGTH)), int(round(ys[i] * _EDGE_LENGTH)))
-                 for i, node in enumerate(nodes)}
+    xs, ys = _layout(adjacency, seed)
+    unit = _pixels_per_unit(xs, ys, adjacency)
+    xs = [x * unit for x in xs]
+    ys = [y * unit for y in ys]
+    if len(nodes) <= _SPREAD_LIMIT:
+        _spread(xs, ys, _MIN_GAP)
+    positions = {node: (int(round(xs[i])), int(round(ys[i]))) for i, node in enumerate(nodes)}
     _LAYOUT_CACHE[key] = positions
     if len(_LAYOUT_CACHE) > _LAYOUT_CACHE_SIZE:
         _LAYOUT_CACHE.popitem(last=False)
     return positions
 
 
-def _layout_key(nodes: list, pairs: list[tuple[int, int]], seed: int) -> str:
-    digest = hashlib.sha256(f"v1|{seed}|".encode())
+def _pixels_per_unit(xs: list[float], ys: list[float], adjacency: list[list[int]]) -> float:
+    """The scale from layout units to pixels; returns pixels per unit.
+
+    Force layouts of hub-heavy graphs stretch edges to several ideal lengths, so the scale
+    first makes the median edge ``_EDGE_LENGTH`` pixels long: the drawing is as compact as its
+    typical relation and labels are readable at the zoom that fits the whole graph. But never
+    so compact that the nodes get less than about ``_MIN_GAP`` squared pixels each (random-like
+    large graphs have long edges everywhere, and would otherwise collapse into a blot).
+    """
+    lengths = sorted(math.hypot(xs[a] - xs[b], ys[a] - ys[b]) for a, row in enumerate(adjacency) for b in row if a < b)
+    by_edges = _EDGE_LENGTH / (lengths[len(lengths) // 2] or 1.0) if lengths else _EDGE_LENGTH
+    area = max(max(xs) - min(xs), 1.0) * max(max(ys) - min(ys), 1.0) if xs else 1.0
+    by_density = 1.1 * _MIN_GAP / math.sqrt(area / max(len(xs), 1))
+    return max(min(_EDGE_LENGTH, by_edges), by_density)
+
+
+_MIN_GAP = 100.0  # pixels between node centres, so that labels have room at zoom 1
+_SPREAD_LIMIT = 3000  # above this, labels only show zoomed in anyway; save the time
+
+
+def _spread(xs: list[float], ys: list[float], gap: float, *, rounds: int = 80, budget: int = 400_000) -> None:
+    """Push apart, in place, nodes closer than ``gap`` (a grid finds the close pairs), for at
+    most ``rounds`` rounds or ``budget`` examined pairs.
+
+    Force layouts crowd the neighbours that hubs share into the space between the hubs; this
+    decongests them without rescaling, so the rest of the picture keeps its shape.
+    """
+    n = len(xs)
+    gap2 = gap * gap
+    spent = 0
+    for _ in range(rounds):
+        cell: dict[tuple[int, int], list[int]] = {}
+        for i in range(n):
+            cell.setdefault((int(xs[i] // gap), int(ys[i] // gap)), []).append(i)
+        moved = False
+        for (cx, cy), members in cell.items():
+            others = [j for key in ((cx + 1, cy - 1), (cx + 1, cy), (cx + 1, cy + 1), (cx, cy + 1))
+                      for j in cell.get(key, ())]
+            for pos, i in enumerate(members):
+                candidates = members[pos + 1:] + others
+                spent += len(candidates)
+                for j in candidates:
+                    dx, dy = xs[i] - xs[j], ys[i] - ys[j]
+                    d2 = dx * dx + dy * dy
+                    if d2 < gap2:
+                        d = math.sqrt(d2)
+                        if d < 1e-6:  # same spot: separate along a fixed direction
+                            dx, dy, d = 1.0, 0.0, 1.0
+                        push = (gap - d) / d * 0.5
+                        xs[i] += dx * push
+                        ys[i] += dy * push
+                        xs[j] -= dx * push
+                        ys[j] -= dy * push
+                        moved = True
+        if not moved or spent > budget:
+            break
+
+
+def _layout_key(nodes: list, adjacency: list[list[int]], seed: int) -> str:
+    digest = hashlib.sha256(f"layout-v1|{seed}|".encode())
     digest.update("\x1f".join(map(str, nodes)).encode())
-    digest.update(b"\x1e")
-    digest.update(",".join(f"{a}-{b}" for a, b in pairs).encode())
+    for row in adjacency:
+        digest.update(b"\x1e" + ",".join(map(str, row)).encode())
     return digest.hexdigest()
 
 
-def _layout(n: int, pairs: list[tuple[int, int]], seed: int) -> tuple[list[float], list[float]]:
-    """Unit-edge-length coordinates for ``n`` nodes linked by ``pairs``; returns (xs, ys)."""
-    adjacency: list[list[int]] = [[] for _ in range(n)]
-    for a, b in pairs:
-        adjacency[a].append(b)
-        adjacency[b].append(a)
+#: Pair interactions the force refinement may spend on the whole graph: about half a second of
+#: pure Python. Shared between components in proportion to their size.
+_WORK_BUDGET = 600_000
+_FULL_REPULSION = 200  # up to this many nodes every pair repels; above, only nearby ones (grid)
+_MAX_ROUNDS = 300
+
+
+def _layout(adjacency: list[list[int]], seed: int) -> tuple[list[float], list[float]]:
+    """Coordinates with edge length about 1 for the graph given as sorted adjacency lists;
+    returns (xs, ys)."""
+    n = len(adjacency)
     rng = random.Random(seed)
     boxes = []
     for component in _components(adjacency):
         cx, cy = _radial_tree(component, adjacency)
         local = {node: i for i, node in enumerate(component)}
         links = [(local[a], local[b]) for a in component for b in adjacency[a] if a < b]
-        _refine(cx, cy, links, rng)
+        _refine(cx, cy, links, rng, budget=_WORK_BUDGET * len(component) // max(n, 1))
         boxes.append((component, cx, cy))
     return _pack(n, boxes)
 
 
 def _components(adjacency: list[list[int]]) -> list[list[int]]:
-    """Connected components as lists of node indices (BFS order), largest first."""
+    """Connected components as lists of node indices in BFS order from their best-connected
+    node (so the tree layout centres on the hub), largest first."""
     seen = [False] * len(adjacency)
     components = []
     for start in range(len(adjacency)):
         if seen[start]:
             continue
-        # BFS from the component's best-connected node, so the tree layout centres on the hub
         members = _bfs(start, adjacency, seen)
         hub = max(members, key=lambda i: (len(adjacency[i]), -i))
         for i in members:
@@ -479,8 +594,9 @@ def _bfs(start: int, adjacency: list[list[int]], seen: list[bool]) -> list[int]:
 
 def _radial_tree(component: list[int], adjacency: list[list[int]]) -> tuple[list[float], list[float]]:
     """Starting positions: the BFS tree from the hub, each subtree in a wedge as wide as its share
-    of the leaves, each BFS level on a ring wide enough for its nodes. Neighbours start close,
-    which is most of what force-directed refinement would otherwise have to find."""
+    of the leaves, each BFS level on a ring long enough to give its nodes one unit each.
+    Neighbours start close, which is most of what the force refinement would otherwise have to
+    find, so few rounds suffice."""
     local = {node: i for i, node in enumerate(component)}
     n = len(component)
     parent = [-1] * n
@@ -489,12 +605,12 @@ def _radial_tree(component: list[int], adjacency: list[list[int]]) -> tuple[list
     for i, node in enumerate(component):
         for other in adjacency[node]:
             j = local[other]
-            if j != 0 and parent[j] == -1 and j > i:
+            # in BFS order a node's parent is its first neighbour in the order
+            if j > i and parent[j] == -1:
                 parent[j] = i
                 depth[j] = depth[i] + 1
                 children[i].append(j)
-    # leaves under each node; BFS order means children come after their parent
-    weight = [1.0] * n
+    weight = [1.0] * n  # leaves under each node; children come after their parent
     for i in range(n - 1, 0, -1):
         if children[i]:
             weight[i] = sum(weight[c] for c in children[i])
@@ -503,10 +619,9 @@ def _radial_tree(component: list[int], adjacency: list[list[int]]) -> tuple[list
         ring_sizes[d] = ring_sizes.get(d, 0) + 1
     radius = {0: 0.0}
     for d in range(1, max(ring_sizes) + 1):
-        radius[d] = max(radius[d - 1] + 1.0, ring_sizes[d] * 0.8 / (2 * math.pi))
+        radius[d] = max(radius[d - 1] + 1.0, ring_sizes[d] / (2 * math.pi))
     xs, ys = [0.0] * n, [0.0] * n
-    low, high = [0.0] * n, [0.0] * n
-    high[0] = 2 * math.pi
+    low, high = [0.0] * n, [2 * math.pi] * n
     for i in range(n):
         start, span = low[i], high[i] - low[i]
         total = sum(weight[c] for c in children[i]) or 1.0
@@ -521,17 +636,15 @@ def _radial_tree(component: list[int], adjacency: list[list[int]]) -> tuple[list
     return xs, ys
 
 
-#: Pair interactions the force refinement may spend per component: about 0.5 s of pure Python.
-_WORK_BUDGET = 1_500_000
-_FULL_REPULSION = 400  # up to this many nodes every pair repels; above, only nearby ones (grid)
+def _refine(xs: list[float], ys: list[float], links: list[tuple[int, int]], rng: random.Random, *,
+            budget: int) -> None:
+    """Force-directed refinement in place, until ``budget`` pair interactions are spent.
 
-
-def _refine(xs: list[float], ys: list[float], links: list[tuple[int, int]], rng: random.Random) -> None:
-    """Fruchterman-Reingold refinement in place, with edge length 1.
-
-    Small components use exact all-pairs repulsion; larger ones the grid variant from the
-    original paper (only nodes within distance 2 repel), which is linear in the node count.
-    The number of rounds is what the work budget allows, between 3 and 300.
+    Small components (up to ``_FULL_REPULSION`` nodes) get ForceAtlas2-style forces with exact
+    all-pairs repulsion: repulsion grows with both nodes' degrees, so hubs push each other apart
+    and keep their own leaves around them, which is what makes hub-heavy news graphs readable.
+    Larger components get Fruchterman-Reingold's grid variant (only nodes closer than 2 repel,
+    linear in the node count) and only relax locally, since the tree already placed them.
     """
     n = len(xs)
     if n < 3:
@@ -542,46 +655,72 @@ def _refine(xs: list[float], ys: list[float], links: list[tuple[int, int]], rng:
     for i in range(n):
         xs[i] += (rng.random() - 0.5) * 1e-3
         ys[i] += (rng.random() - 0.5) * 1e-3
-    per_round = (n * (n - 1) // 2 if n <= _FULL_REPULSION else n * 12) + len(links)
-    rounds = max(3, min(300, _WORK_BUDGET // per_round))
-    extent = max(max(xs) - min(xs), max(ys) - min(ys), 1.0)
-    temperature = extent / 10
+    if n <= _FULL_REPULSION:
+        _refine_small(xs, ys, links, budget)
+    else:
+        _refine_large(xs, ys, links, budget)
+
+
+def _move(xs, ys, dx_total, dy_total, limit: float) -> None:
+    """Apply the summed forces, each node moving at most ``limit``."""
+    for i in range(len(xs)):
+        dx, dy = dx_total[i], dy_total[i]
+        length = math.sqrt(dx * dx + dy * dy)
+        if length > limit:
+            dx, dy = dx * limit / length, dy * limit / length
+        xs[i] += dx
+        ys[i] += dy
+
+
+def _refine_small(xs, ys, links, budget: int) -> None:
+    n = len(xs)
+    degree = [0] * n
+    for a, b in links:
+        degree[a] += 1
+        degree[b] += 1
+    # ForceAtlas2 uses degree + 1 as mass; its square root keeps hubs from flinging their
+    # shared neighbours into narrow fans far away, so leaves ring around their hub instead
+    mass = [math.sqrt(d + 1) for d in degree]
+    rounds = max(30, min(_MAX_ROUNDS, budget // (n * (n - 1) // 2 + len(links))))
+    # the tree starts at edge length 1; ForceAtlas2 settles hubs about sqrt(mass) apart
+    grow = math.sqrt(max(mass))
+    for i in range(n):
+        xs[i] *= grow
+        ys[i] *= grow
+    start = max(max(xs) - min(xs), max(ys) - min(ys), 1.0) / 8
     for step in range(rounds):
         dx_total, dy_total = [0.0] * n, [0.0] * n
-        if n <= _FULL_REPULSION:
-            _repel_all(xs, ys, dx_total, dy_total)
-        else:
-            _repel_grid(xs, ys, dx_total, dy_total)
+        _repel_weighted(xs, ys, mass, dx_total, dy_total)
         for a, b in links:
+            # linear attraction (ForceAtlas2), so long edges pull hard but not explosively
             dx, dy = xs[a] - xs[b], ys[a] - ys[b]
-            dist = math.sqrt(dx * dx + dy * dy) or 1e-6
-            # attraction d^2/k along the edge; k = 1
-            dx_total[a] -= dx * dist
-            dy_total[a] -= dy * dist
-            dx_total[b] += dx * dist
-            dy_total[b] += dy * dist
-        limit = temperature * (1 - step / rounds) + 0.01
+            dx_total[a] -= dx
+            dy_total[a] -= dy
+            dx_total[b] += dx
+            dy_total[b] += dy
         for i in range(n):
-            dx, dy = dx_total[i], dy_total[i]
-            length = math.sqrt(dx * dx + dy * dy)
-            if length > limit:
-                dx, dy = dx * limit / length, dy * limit / length
-            xs[i] += dx
-            ys[i] += dy
+            # weak gravity keeps leaves from drifting off; proportional to mass, like FA2
+            d = math.sqrt(xs[i] * xs[i] + ys[i] * ys[i]) or 1.0
+            dx_total[i] -= _GRAVITY * mass[i] * xs[i] / d
+            dy_total[i] -= _GRAVITY * mass[i] * ys[i] / d
+        _move(xs, ys, dx_total, dy_total, start * (1 - step / rounds) ** 2 + 0.01)
 
 
-def _repel_all(xs, ys, dx_total, dy_total) -> None:
+_GRAVITY = 0.5
+
+
+def _repel_weighted(xs, ys, mass, dx_total, dy_total) -> None:
     n = len(xs)
     for i in range(n - 1):
-        xi, yi = xs[i], ys[i]
+        xi, yi, mi = xs[i], ys[i], mass[i]
         fx = fy = 0.0
         for j in range(i + 1, n):
             dx = xi - xs[j]
             dy = yi - ys[j]
-            d2 = dx * dx + dy * dy or 1e-9
-            # repulsion k^2/d along the unit vector = (dx, dy) / d^2
-            dx /= d2
-            dy /= d2
+            # force m_i m_j / d along the unit vector is (dx, dy) * m_i m_j / d^2
+            f = mi * mass[j] / (dx * dx + dy * dy or 1e-9)
+            dx *= f
+            dy *= f
             fx += dx
             fy += dy
             dx_total[j] -= dx
@@ -590,18 +729,45 @@ def _repel_all(xs, ys, dx_total, dy_total) -> None:
         dy_total[i] += fy
 
 
-def _repel_grid(xs, ys, dx_total, dy_total) -> None:
+def _refine_large(xs, ys, links, budget: int) -> None:
+    n = len(xs)
+    rounds = max(2, min(_MAX_ROUNDS, budget // (n * 12 + len(links))))
+    spent = 0
+    for step in range(rounds):
+        dx_total, dy_total = [0.0] * n, [0.0] * n
+        spent += _repel_grid(xs, ys, dx_total, dy_total) + len(links)
+        for a, b in links:
+            dx, dy = xs[a] - xs[b], ys[a] - ys[b]
+            dist = math.sqrt(dx * dx + dy * dy)
+            # Fruchterman-Reingold attraction d^2/k along the edge, k = 1
+            dx *= dist
+            dy *= dist
+            dx_total[a] -= dx
+            dy_total[a] -= dy
+            dx_total[b] += dx
+            dy_total[b] += dy
+        _move(xs, ys, dx_total, dy_total, 1.0 * (1 - step / rounds) + 0.02)
+        if spent > budget and step >= 1:
+            break
+
+
+def _repel_grid(xs, ys, dx_total, dy_total) -> int:
+    """Repulsion between nodes closer than 2, found through a grid of 2x2 cells; returns the
+    number of pairs examined."""
     cell: dict[tuple[int, int], list[int]] = {}
     for i, (x, y) in enumerate(zip(xs, ys)):
         cell.setdefault((int(x // 2), int(y // 2)), []).append(i)
+    examined = 0
     for (cx, cy), members in cell.items():
-        # each pair once: this cell, then the four neighbours "after" it
+        # each pair once: within this cell, then with the four neighbouring cells "after" it
         others = [j for key in ((cx + 1, cy - 1), (cx + 1, cy), (cx + 1, cy + 1), (cx, cy + 1))
                   for j in cell.get(key, ())]
         for pos, i in enumerate(members):
             xi, yi = xs[i], ys[i]
             fx = fy = 0.0
-            for j in (*members[pos + 1:], *others):
+            candidates = members[pos + 1:] + others
+            examined += len(candidates)
+            for j in candidates:
                 dx = xi - xs[j]
                 dy = yi - ys[j]
                 d2 = dx * dx + dy * dy or 1e-9
@@ -614,6 +780,7 @@ def _repel_grid(xs, ys, dx_total, dy_total) -> None:
                     dy_total[j] -= dy
             dx_total[i] += fx
             dy_total[i] += fy
+    return examined
 
 
 def _pack(n: int, boxes: list) -> tuple[list[float], list[float]]:
@@ -648,9 +815,11 @@ def _pack(n: int, boxes: list) -> tuple[list[float], list[float]]:
 @lru_cache(maxsize=None)
 def _vis_asset(name: str) -> str:
     """The text of a vis-network file shipped inside pyvis (so the page needs no CDN)."""
-    import pyvis
+    import importlib.util
 
-    text = (Path(pyvis.__file__).parent / "lib" / "vis-9.1.2" / name).read_text(encoding="utf-8")
+    # located, not imported: importing pyvis pulls in IPython and costs a fifth of a second
+    package = Path(importlib.util.find_spec("pyvis").origin).parent
+    text = (package / "lib" / "vis-9.1.2" / name).read_text(encoding="utf-8")
     # inlined code must not be able to end its own element early
     return text.replace("</script", "<\\/script").replace("</style", "<\\/style")
 

@@ -8,7 +8,9 @@ original text, as the W3C Web Annotation TextPositionSelector requires.
 
 from __future__ import annotations
 
+import bisect
 import difflib
+import functools
 import unicodedata
 from dataclasses import dataclass
 
@@ -33,8 +35,11 @@ class QuoteMatch:
     suffix: str
 
 
-def normalise(text: str) -> tuple[str, list[int]]:
+@functools.lru_cache(maxsize=256)
+def normalise(text: str) -> tuple[str, tuple[int, ...]]:
     """Fold ``text`` for matching; also return, per folded character, its index in ``text``.
+
+    Cached: validation matches every quote of an article against the same folded text.
 
     >>> normalise("“Helsinki–2”  now")[0]
     '"Helsinki-2" now'
@@ -56,7 +61,7 @@ def normalise(text: str) -> tuple[str, list[int]]:
     if out and out[-1] == " ":
         out.pop()
         origin.pop()
-    return "".join(out), origin
+    return "".join(out), tuple(origin)
 
 
 def find_quote(text: str, quote: str, *, start_at: int = 0) -> QuoteMatch | None:
@@ -72,7 +77,7 @@ def find_quote(text: str, quote: str, *, start_at: int = 0) -> QuoteMatch | None
     folded_quote, _ = normalise(quote)
     if not folded_quote:
         return None
-    first = next((i for i, o in enumerate(origin) if o >= start_at), len(origin))
+    first = bisect.bisect_left(origin, start_at)
     at = folded_text.find(folded_quote, first)
     if at < 0:
         return None

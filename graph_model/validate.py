@@ -7,6 +7,7 @@ needs for the evidence selectors.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -189,13 +190,18 @@ def _check_quote(text, quote, path, line, what, report) -> QuoteMatch | None:
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
 
+@functools.lru_cache(maxsize=256)
+def _years_in(text: str) -> frozenset[str]:
+    return frozenset(_YEAR.findall(text))
+
+
 def _check_date(value: str, text: str, path, line, report) -> PartialDate | None:
     try:
         parsed = parse_date(value)
     except DateFormatError as exc:
         report.problems.append(Problem(path, line, f"bad date: {exc}", f"Write {ACCEPTED_FORMS}."))
         return None
-    if parsed.year is not None and str(parsed.year) not in set(_YEAR.findall(text)):
+    if parsed.year is not None and str(parsed.year) not in _years_in(text):
         report.problems.append(Problem(
             path, line, f"date {value} names the year {parsed.year}, which the article never gives",
             "Record only dates the text gives; use --MM-DD for a day without a year, or drop the date."))
