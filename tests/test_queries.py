@@ -75,7 +75,7 @@ def test_every_named_query_has_a_summary_and_runs(seed_store):
 
 
 def test_every_answer_row_carries_a_quote_and_an_article(seed_store):
-    for name in ("proposers", "involvement", "memberships", "timeline", "entity-statements"):
+    for name in ("proposers", "involvement", "memberships", "timeline", "entity-statements", "initiatives"):
         rows = records(seed_store, name)
         assert rows, name
         assert all(r.get("quote") and r.get("article") for r in rows), name
@@ -84,3 +84,12 @@ def test_every_answer_row_carries_a_quote_and_an_article(seed_store):
 def test_parameter_values_are_bound_not_pasted(seed_store):
     with pytest.raises(UsageError, match="no entity named"):
         records(seed_store, "proposers", initiative='helsinki-2" } UNION { ?x ?y ?z')
+
+
+def test_initiatives_pair_each_quote_with_its_own_article(seed_store, seed_build):
+    corpus = seed_build[0]
+    rows = records(seed_store, "initiatives")
+    assert rows[0]["initiativeLabel"] == "Helsinki-2" and rows[0]["articles"] == "5"
+    for row in rows:
+        assert row["quote"] in " ".join(corpus.articles[row["article"]].text.split()) or \
+            row["quote"] in corpus.articles[row["article"]].text
