@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 import json
 import multiprocessing
 import re
@@ -52,6 +53,42 @@ class ServeSettings:
     allow_service: bool = False
     cors_origins: tuple[str, ...] = ()
     workers: int = 2
+    cache_bytes: int = 64 * 1024 * 1024
+
+
+class ReplyCache:
+    """Successful replies by request, up to ``max_bytes`` in all, least recently used first out.
+
+    The store a server reads is a fixed snapshot (read-only, opened at start), so a reply stays
+    right for as long as the server runs; it is emptied when a worker is replaced, since the
+    replacement opens the store afresh.
+    """
+
+    def __init__(self, max_bytes: int):
+        from collections import OrderedDict
+
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.entries: OrderedDict = OrderedDict()
+
+    def get(self, key):
+        reply = self.entries.get(key)
+        if reply is not None:
+            self.entries.move_to_end(key)
+        return reply
+
+    def put(self, key, reply: Reply) -> None:
+        if reply.status != 200 or len(reply.body) > self.max_bytes // 8 or key in self.entries:
+            return
+        self.entries[key] = reply
+        self.size += len(reply.body)
+        while self.size > self.max_bytes:
+            _, old = self.entries.popitem(last=False)
+            self.size -= len(old.body)
+
+    def clear(self) -> None:
+        self.entries.clear()
+        self.size = 0
 
 
 @dataclass(frozen=True)
@@ -302,6 +339,7 @@ class ProcessPoolRunner:
         self.context = multiprocessing.get_context("spawn")
         self.idle: asyncio.Queue | None = None
         self.workers: list[_Worker] = []
+        self.replaced = 0
 
     def _spawn(self) -> _Worker:
         worker = _Worker(self.context, self.location, self.settings)
@@ -321,22 +359,31 @@ class ProcessPoolRunner:
     async def run(self, job: dict) -> Reply:
         worker = await self.idle.get()
         loop = asyncio.get_running_loop()
-        readable = loop.create_future()
-        fd = worker.conn.fileno()
-        loop.add_reader(fd, lambda: readable.done() or readable.set_result(None))
+        healthy = False
         try:
-            worker.conn.send(job)
-            await asyncio.wait_for(readable, self.settings.timeout)
+            readable = loop.create_future()
+            fd = worker.conn.fileno()
+            loop.add_reader(fd, lambda: readable.done() or readable.set_result(None))
+            try:
+                worker.conn.send(job)
+                await asyncio.wait_for(readable, self.settings.timeout)
+            finally:
+                loop.remove_reader(fd)
+            # uvloop leaves the pipe non-blocking; read the whole reply off the event loop.
+            os.set_blocking(fd, True)
+            reply = await asyncio.to_thread(worker.conn.recv)
+            healthy = True
+            return reply
         except asyncio.TimeoutError:
-            loop.remove_reader(fd)
-            self.workers.remove(worker)
-            worker.kill()
-            asyncio.get_running_loop().create_task(self._replace())
             return _timeout_reply(self.settings)
-        loop.remove_reader(fd)
-        reply = worker.conn.recv()
-        self.idle.put_nowait(worker)
-        return reply
+        finally:
+            if healthy:
+                self.idle.put_nowait(worker)
+            else:  # over time, cancelled or broken: never reuse a worker in an unknown state
+                self.workers.remove(worker)
+                worker.kill()
+                self.replaced += 1
+                loop.create_task(self._replace())
 
     async def _replace(self) -> None:
         self.idle.put_nowait(await asyncio.to_thread(self._spawn))
@@ -360,6 +407,21 @@ def create_app(source, *, settings: ServeSettings | None = None, graph_html: str
     settings = settings or ServeSettings()
     runner = ProcessPoolRunner(source, settings) if isinstance(source, (str, Path)) else InlineRunner(source, settings)
     queries_dir_text = str(queries_dir) if queries_dir else None
+
+    cache = ReplyCache(settings.cache_bytes)
+    replaced_seen = [0]
+
+    async def run_cached(key, job: dict) -> Reply:
+        replaced = getattr(runner, "replaced", 0)
+        if replaced != replaced_seen[0]:
+            cache.clear()
+            replaced_seen[0] = replaced
+        reply = cache.get(key) if settings.cache_bytes else None
+        if reply is None:
+            reply = await runner.run(job)
+            if settings.cache_bytes:
+                cache.put(key, reply)
+        return reply
 
     def respond(reply: Reply) -> Response:
         return Response(reply.body, status_code=reply.status, media_type=reply.media_type, headers=reply.headers)
@@ -388,14 +450,17 @@ def create_app(source, *, settings: ServeSettings | None = None, graph_html: str
         if refused:
             return respond(refused)
         accept = FORMAT_PARAM.get(params.get("format", ""), request.headers.get("accept"))
-        return respond(await runner.run({"kind": "sparql", "query": text, "accept": accept}))
+        return respond(await run_cached(("sparql", text, accept),
+                                        {"kind": "sparql", "query": text, "accept": accept}))
 
     async def named_query(request: Request) -> Response:
         params = dict(request.query_params)
         result_format = params.pop("format", "json")
         if result_format not in ("json", "csv"):
             return respond(_text(400, f"format must be json or csv, not '{result_format}'."))
-        return respond(await runner.run({"kind": "named", "name": request.path_params["name"], "params": params,
+        name = request.path_params["name"]
+        return respond(await run_cached(("named", name, tuple(sorted(params.items())), result_format),
+                                        {"kind": "named", "name": name, "params": params,
                                          "format": result_format, "queries_dir": queries_dir_text}))
 
     async def list_queries(request: Request) -> Response:
@@ -445,4 +510,9 @@ def serve(source, *, host: str = "127.0.0.1", port: int = 8000, **app_options) -
     """Run the app with uvicorn until interrupted."""
     import uvicorn
 
-    uvicorn.run(create_app(source, **app_options), host=host, port=port, log_level="warning")
+    try:
+        import httptools  # noqa: F401  - uvicorn's fastest HTTP parser, when installed
+        http = "httptools"
+    except ImportError:
+        http = "h11"
+    uvicorn.run(create_app(source, **app_options), host=host, port=port, log_level="warning", http=http)

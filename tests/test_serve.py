@@ -214,3 +214,30 @@ def test_a_slow_query_is_stopped_at_the_limit_and_the_server_recovers(server):
     for _ in range(3):  # both workers answer again, the killed one replaced
         ok = urllib.request.urlopen(base + "/sparql?query=ASK%7B%7D", timeout=30)
         assert json.loads(ok.read()) == {"head": {}, "boolean": True}
+
+
+def test_reply_cache_keeps_successes_within_its_byte_budget():
+    from graph_model.serve import Reply, ReplyCache
+
+    cache = ReplyCache(max_bytes=800)
+    for index in range(10):
+        cache.put(("q", index), Reply(200, "text/plain", b"x" * 100))
+    cache.put(("bad",), Reply(400, "text/plain", b"no"))
+    assert cache.size <= 800 and cache.get(("bad",)) is None
+    assert cache.get(("q", 0)) is None and cache.get(("q", 9)).body == b"x" * 100
+
+
+def test_repeated_requests_are_answered_from_the_cache(seed_store):
+    calls = []
+    app = create_app(seed_store)
+    original = app.state.runner.run
+
+    async def counting(job):
+        calls.append(job)
+        return await original(job)
+
+    app.state.runner.run = counting
+    with TestClient(app) as client:
+        first = client.get("/queries/memberships")
+        second = client.get("/queries/memberships")
+    assert first.content == second.content and len(calls) == 1
