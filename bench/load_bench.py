@@ -183,11 +183,12 @@ def _oxigraph_binary() -> str:
     return found
 
 
-def start_kg(build: Path, workers: int, timeout: float, logs: Path) -> Server:
+def start_kg(build: Path, workers: int, timeout: float, logs: Path, cache_mb: int = 64) -> Server:
     port = _free_port()
     log = logs / f"kg-serve-{port}.log"
     process = _popen([PYTHON, "-m", "graph_model", "serve", "--out", str(build), "--host", HOST,
-                      "--port", str(port), "--workers", str(workers), "--timeout", str(timeout)],
+                      "--port", str(port), "--workers", str(workers), "--timeout", str(timeout),
+                      "--cache-mb", str(cache_mb)],
                      log, cwd=str(REPO))
     server = Server("kg serve", process, port, log)
     _wait_ready(server, _get(port, "/queries", "application/json"))
@@ -647,7 +648,7 @@ def bench_dataset(label: str, build: Path, location: Path, args, logs: Path) -> 
     counts, runs, profiles = {}, {path: [] for path in PATHS}, []
     kg = oxigraph = None
     try:
-        kg = start_kg(build, args.workers, args.timeout, logs)
+        kg = start_kg(build, args.workers, args.timeout, logs, cache_mb=args.cache_mb)
         oxigraph = start_oxigraph(location, logs)
         server_of = {PATHS[0]: kg, PATHS[1]: kg, PATHS[2]: oxigraph}
         for path in PATHS:
@@ -814,6 +815,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="split the measured queries of each path into this many phases, alternating between "
                              "the paths (default 2)")
     parser.add_argument("--workers", type=int, default=2, help="kg serve query workers (default 2)")
+    parser.add_argument("--cache-mb", type=int, default=64,
+                        help="kg serve --cache-mb; 0 measures every query evaluated (default 64)")
     parser.add_argument("--timeout", type=float, default=10.0, help="kg serve --timeout (default 10)")
     parser.add_argument("--entities", type=int, default=4, help="entities entity-statements cycles through (default 4)")
     parser.add_argument("--synthetic", type=int, default=0, metavar="N",

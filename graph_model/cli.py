@@ -358,9 +358,11 @@ def render(output, focus, depth, types, predicates, max_nodes, out_dir):
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE (federated queries fetch URLs).")
 @click.option("--cors-origin", "cors_origins", multiple=True, help="Origin allowed by CORS (repeatable; '*' for any).")
 @click.option("--workers", type=int, default=2, show_default=True, help="Query worker processes.")
+@click.option("--cache-mb", type=int, default=64, show_default=True,
+              help="Memory for cached replies to repeated requests (0 disables the cache).")
 @_out_option
 @_remote_options
-def serve(host, port, timeout, max_results, allow_service, cors_origins, workers, out_dir, **remote):
+def serve(host, port, timeout, max_results, allow_service, cors_origins, workers, cache_mb, out_dir, **remote):
     """Serve SPARQL (/sparql), the graph page (/), and the named queries (/query, /queries/NAME).
 
     Read-only; SPARQL Update, LOAD and (unless allowed) SERVICE are refused.
@@ -375,7 +377,7 @@ def serve(host, port, timeout, max_results, allow_service, cors_origins, workers
     from .serve import ServeSettings, serve as run_server
 
     settings = ServeSettings(timeout=timeout, max_results=max_results, allow_service=allow_service,
-                             cors_origins=tuple(cors_origins), workers=workers)
+                             cors_origins=tuple(cors_origins), workers=workers, cache_bytes=cache_mb * 1024 * 1024)
     if remote["store_url"] or remote["query_endpoint"]:
         from .render import render_store_html
 
