@@ -17,10 +17,11 @@ import hashlib
 import json
 import math
 import random
-from collections import OrderedDict, deque
+from collections import Counter, OrderedDict, deque
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from operator import itemgetter
 from pathlib import Path
 
 #: How each entity type is drawn (vis-network shapes whose label sits below the node, so the
@@ -94,9 +95,9 @@ class Selection:
     which costs seconds to copy at 10,000 nodes)."""
 
     nodes: list
-    """Entity ids, sorted by ``str``."""
+    """Entity ids, sorted."""
     edges: list
-    """``(from, to, predicate key, edge data)``, sorted by the string forms of the first three."""
+    """``(from, to, predicate key, edge data)``, sorted by the first three."""
 
     def degree(self) -> dict:
         """Each entity's number of shown relations, in + out; returns id -> int."""
@@ -117,13 +118,30 @@ def select(graph, *, focus: str | None = None, depth: int = 1, types: set[str] |
     """
     keep = {n for n, data in graph.nodes(data=True)
             if types is None or data.get("type") in types or n == focus}
-    edges = [(u, v, k, data) for u, v, k, data in graph.edges(keys=True, data=True)
-             if u in keep and v in keep and (predicates is None or k in predicates)]
+    # graph.adj rather than graph.edges(...): the edge view costs a function call per edge
+    edges = [(u, v, k, data) for u, targets in graph.adj.items() if u in keep
+             for v, keyed in targets.items() if v in keep
+             for k, data in keyed.items() if predicates is None or k in predicates]
     if focus is not None:
         keep = neighbourhood(edges, focus, depth)
         edges = [e for e in edges if e[0] in keep and e[1] in keep]
-    edges.sort(key=lambda e: (str(e[0]), str(e[1]), str(e[2])))
-    return Selection(sorted(keep, key=str), edges)
+    return Selection(_sorted_ids(keep), _sorted_edges(edges))
+
+
+def _sorted_ids(ids) -> list:
+    """``ids`` in a fixed order: natural order if they compare, else by their string forms."""
+    try:
+        return sorted(ids)
+    except TypeError:
+        return sorted(ids, key=str)
+
+
+def _sorted_edges(edges: list) -> list:
+    """``edges`` sorted by (from, to, key), the same way as :func:`_sorted_ids`."""
+    try:
+        return sorted(edges, key=itemgetter(0, 1, 2))
+    except TypeError:
+        return sorted(edges, key=lambda e: (str(e[0]), str(e[1]), str(e[2])))
 
 
 def neighbourhood(edges, focus, depth: int) -> set:
@@ -136,8 +154,13 @@ def neighbourhood(edges, focus, depth: int) -> set:
     seen = {focus}
     frontier = [focus]
     for _ in range(depth):
-        frontier = [other for node in frontier for other in adjacent.get(node, ())
-                    if other not in seen and not seen.add(other)]
+        reached = []
+        for node in frontier:
+            for other in adjacent.get(node, ()):
+                if other not in seen:
+                    seen.add(other)
+                    reached.append(other)
+        frontier = reached
     return seen
 
 
@@ -151,7 +174,7 @@ def reduce_selection(selection: Selection, max_nodes: int, *, keep=None) -> Sele
     scores = selection.degree()
     ranked = sorted(selection.nodes, key=lambda n: (n != keep, -scores[n], str(n)))
     kept = set(ranked[:max_nodes])
-    return Selection(sorted(kept, key=str), [e for e in selection.edges if e[0] in kept and e[1] in kept])
+    return Selection(_sorted_ids(kept), [e for e in selection.edges if e[0] in kept and e[1] in kept])
 
 
 def format_date(text: str | None, precision: str | None) -> str:
@@ -203,7 +226,8 @@ def graph_payload(graph, selection: Selection | None = None) -> dict:
     Keys: ``nodes`` (id, label, type, aliases, description, x, y, size), ``edges`` (id, from, to,
     predicate, sources, width, statements, and roundness for parallel edges), ``types``, ``predicates``,
     ``precisions``, ``articles`` (only those some statement cites), ``options`` (vis-network),
-    ``edgeLabels`` ("all", or "selected" for graphs too large to label every edge).
+    ``edgeLabels`` ("all", or "selected" for graphs too large to label every edge), ``large``
+    (the browser should skip per-node refinements).
     Nodes are sorted by id and edges by (from, to, predicate), so the output is deterministic.
     """
     if selection is None:
@@ -233,6 +257,7 @@ def graph_payload(graph, selection: Selection | None = None) -> dict:
         "articles": {a: _article_entry(a, articles.get(a)) for a in cited},
         "options": vis_options(len(node_items), len(edge_items)),
         "edgeLabels": "all" if len(edge_items) <= EDGE_LABEL_LIMIT else "selected",
+        "large": is_large(len(node_items), len(edge_items)),
     }
 
 
@@ -247,13 +272,19 @@ def edge_width(sources: int) -> float:
     return round(1 + 1.5 * (min(max(sources, 1), 6) - 1), 1)
 
 
+def is_large(n_nodes: int, n_edges: int) -> bool:
+    """Whether the browser should draw a graph this size in its cheaper way (no hover effects,
+    no edges while moving, no per-node fonts); returns a bool."""
+    return n_nodes > LARGE_GRAPH or n_edges > 2 * LARGE_GRAPH
+
+
 def vis_options(n_nodes: int, n_edges: int) -> dict:
     """vis-network options for a graph of this size; returns a dict.
 
     Physics is always off (positions come from Python). Large graphs also hide edges while the
     view moves, the single most effective speed-up vis-network offers.
     """
-    large = n_nodes > LARGE_GRAPH or n_edges > 2 * LARGE_GRAPH
+    large = is_large(n_nodes, n_edges)
     return {
         "autoResize": True,
         "physics": {"enabled": False},
@@ -263,7 +294,6 @@ def vis_options(n_nodes: int, n_edges: int) -> dict:
         "nodes": {
             "font": {"size": 14, "face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
             "borderWidth": 1,
-            "widthConstraint": {"maximum": 130},
             # labels smaller than 7 screen pixels are skipped: zoomed out, only the hubs (whose
             # font grows with their size) are named, and every name appears when zooming in
             "scaling": {"label": {"enabled": False, "drawThreshold": 8}},
@@ -310,19 +340,21 @@ def _darker(color: str) -> str:
 
 def _edge_items(edges: list) -> list[dict]:
     """The JSON entry of each edge (same order as ``edges``); returns a list of dicts."""
-    roundness = _parallel_roundness([(u, v) for u, v, _, _ in edges])
+    ends = [(str(u), str(v)) for u, v, _, _ in edges]
+    roundness = _parallel_roundness(ends)
     widths: dict[int, float] = {}
     items = []
-    for index, (u, v, key, data) in enumerate(edges):
+    for index, ((u, v, key, data), (frm, to)) in enumerate(zip(edges, ends)):
         raw = data.get("statements")
         statements = [_statement_entry(s) for s in raw] if raw else []
         if len(statements) > 1:
             statements.sort(key=lambda s: (s["article"] or "", s["start"], s["end"], s["quote"]))
         sources = int(data.get("sources") or len({s["article"] for s in statements}) or 1)
-        if sources not in widths:
-            widths[sources] = edge_width(sources)
-        item = {"id": f"e{index}", "from": str(u), "to": str(v), "predicate": str(data.get("predicate") or key),
-                "sources": sources, "width": widths[sources], "statements": statements}
+        width = widths.get(sources)
+        if width is None:
+            width = widths[sources] = edge_width(sources)
+        item = {"id": f"e{index}", "from": frm, "to": to, "predicate": str(data.get("predicate") or key),
+                "sources": sources, "width": width, "statements": statements}
         if roundness[index] is not None:
             item["roundness"] = roundness[index]
         items.append(item)
@@ -336,18 +368,18 @@ def _parallel_roundness(pairs: list[tuple]) -> list[float | None]:
     curvedCW bends to the right of the edge's direction, so an A->B and a B->A edge already bend
     to opposite sides; giving every edge of the pair a different roundness separates the rest.
     """
-    ids: dict = {}
-    groups: dict[tuple[int, int], list[int]] = {}
-    for index, (u, v) in enumerate(pairs):
-        if u != v:
-            a, b = ids.setdefault(u, len(ids)), ids.setdefault(v, len(ids))
-            groups.setdefault((a, b) if a < b else (b, a), []).append(index)
+    keys = [(u, v) if u < v else (v, u) for u, v in pairs]
+    counts = Counter(keys)
     result: list[float | None] = [None] * len(pairs)
-    for members in groups.values():
-        if len(members) > 1:
-            for rank, index in enumerate(members):
-                result[index] = round(0.15 + 0.2 * rank, 2)
+    ranks: dict[tuple, int] = {}
+    for index, key in enumerate(keys):
+        if counts[key] > 1 and key[0] != key[1]:
+            rank = ranks[key] = ranks.get(key, -1) + 1
+            result[index] = _ROUNDNESS[rank] if rank < len(_ROUNDNESS) else round(0.15 + 0.2 * rank, 2)
     return result
+
+
+_ROUNDNESS = [round(0.15 + 0.2 * rank, 2) for rank in range(8)]
 
 
 def _statement_entry(statement: dict) -> dict:
@@ -398,12 +430,23 @@ def _precision_entries(edge_items: list[dict]) -> list[dict]:
         for s in edge["statements"]:
             key = s["precision"] or _NO_DATE
             counts[key] = counts.get(key, 0) + 1
-    order = ["day", "month", "year", "early year", "mid year", "late year", "day, year unknown"]
-    keys = [k for k in order if k in counts] + sorted(k for k in counts if k not in order and k != _NO_DATE)
-    entries = [{"key": k, "label": k, "count": counts[k]} for k in keys]
-    if _NO_DATE in counts:
-        entries.append({"key": _NO_DATE, "label": "date not given", "count": counts[_NO_DATE]})
-    return entries
+    order = list(_PRECISION_LABELS)
+    keys = [k for k in order if k in counts] + sorted(k for k in counts if k not in order)
+    return [{"key": k, "label": _PRECISION_LABELS.get(k, f"dated ({k})"), "count": counts[k]} for k in keys]
+
+
+#: Filter labels for statement date precisions (the ontology's precision labels), in the order
+#: the page lists them.
+_PRECISION_LABELS = {
+    "day": "dated to the day",
+    "month": "dated to the month",
+    "year": "dated to the year",
+    "early year": "early in a year",
+    "mid year": "mid-year",
+    "late year": "late in a year",
+    "day, year unknown": "day and month, no year",
+    _NO_DATE: "date not given",
+}
 
 
 def _meta(graph, selected: Selection, shown: Selection, *, focus, depth: int, title: str) -> dict:
@@ -443,7 +486,7 @@ def layout_positions(graph, *, seed: int = _SEED) -> dict:
     force-directed refinement under a fixed work budget, so 10,000 nodes stay well under a second
     in pure Python) and the components are packed in rows, largest first.
     """
-    return _positions(sorted(graph.nodes, key=str), list(graph.edges()), seed=seed)
+    return _positions(_sorted_ids(graph.nodes), list(graph.edges()), seed=seed)
 
 
 def _positions(nodes: list, pairs: list[tuple], *, seed: int = _SEED) -> dict:
@@ -465,7 +508,8 @@ def _positions(nodes: list, pairs: list[tuple], *, seed: int = _SEED) -> dict:
     xs = [x * unit for x in xs]
     ys = [y * unit for y in ys]
     if len(nodes) <= _SPREAD_LIMIT:
-        _spread(xs, ys, _MIN_GAP)
+        top = max((len(row) for row in adjacency), default=0) or 1
+        _spread(xs, ys, [node_size(len(row), top) for row in adjacency], _MIN_GAP)
     positions = {node: (int(round(xs[i])), int(round(ys[i]))) for i, node in enumerate(nodes)}
     _LAYOUT_CACHE[key] = positions
     if len(_LAYOUT_CACHE) > _LAYOUT_CACHE_SIZE:
@@ -485,28 +529,29 @@ def _pixels_per_unit(xs: list[float], ys: list[float], adjacency: list[list[int]
     lengths = sorted(math.hypot(xs[a] - xs[b], ys[a] - ys[b]) for a, row in enumerate(adjacency) for b in row if a < b)
     by_edges = _EDGE_LENGTH / (lengths[len(lengths) // 2] or 1.0) if lengths else _EDGE_LENGTH
     area = max(max(xs) - min(xs), 1.0) * max(max(ys) - min(ys), 1.0) if xs else 1.0
-    by_density = 1.1 * _MIN_GAP / math.sqrt(area / max(len(xs), 1))
+    by_density = 1.4 * _MIN_GAP / math.sqrt(area / max(len(xs), 1))
     return max(min(_EDGE_LENGTH, by_edges), by_density)
 
 
-_MIN_GAP = 100.0  # pixels between node centres, so that labels have room at zoom 1
+_MIN_GAP = 80.0  # pixels between node rims, so that labels have room at zoom 1
 _SPREAD_LIMIT = 3000  # above this, labels only show zoomed in anyway; save the time
 
 
-def _spread(xs: list[float], ys: list[float], gap: float, *, rounds: int = 80, budget: int = 400_000) -> None:
-    """Push apart, in place, nodes closer than ``gap`` (a grid finds the close pairs), for at
-    most ``rounds`` rounds or ``budget`` examined pairs.
+def _spread(xs: list[float], ys: list[float], radii: list[float], gap: float, *, rounds: int = 150,
+            budget: int = 400_000) -> None:
+    """Push apart, in place, any two nodes whose rims are closer than ``gap`` (a grid finds the
+    close pairs), for at most ``rounds`` rounds or ``budget`` examined pairs.
 
     Force layouts crowd the neighbours that hubs share into the space between the hubs; this
     decongests them without rescaling, so the rest of the picture keeps its shape.
     """
     n = len(xs)
-    gap2 = gap * gap
+    reach = gap + 2 * max(radii, default=0.0)  # the farthest two nodes can be and still clash
     spent = 0
     for _ in range(rounds):
         cell: dict[tuple[int, int], list[int]] = {}
         for i in range(n):
-            cell.setdefault((int(xs[i] // gap), int(ys[i] // gap)), []).append(i)
+            cell.setdefault((int(xs[i] // reach), int(ys[i] // reach)), []).append(i)
         moved = False
         for (cx, cy), members in cell.items():
             others = [j for key in ((cx + 1, cy - 1), (cx + 1, cy), (cx + 1, cy + 1), (cx, cy + 1))
@@ -517,11 +562,12 @@ def _spread(xs: list[float], ys: list[float], gap: float, *, rounds: int = 80, b
                 for j in candidates:
                     dx, dy = xs[i] - xs[j], ys[i] - ys[j]
                     d2 = dx * dx + dy * dy
-                    if d2 < gap2:
+                    need = gap + radii[i] + radii[j]
+                    if d2 < need * need:
                         d = math.sqrt(d2)
                         if d < 1e-6:  # same spot: separate along a fixed direction
                             dx, dy, d = 1.0, 0.0, 1.0
-                        push = (gap - d) / d * 0.5
+                        push = (need - d) / d * 0.5
                         xs[i] += dx * push
                         ys[i] += dy * push
                         xs[j] -= dx * push
@@ -541,7 +587,7 @@ def _layout_key(nodes: list, adjacency: list[list[int]], seed: int) -> str:
 
 #: Pair interactions the force refinement may spend on the whole graph: about half a second of
 #: pure Python. Shared between components in proportion to their size.
-_WORK_BUDGET = 600_000
+_WORK_BUDGET = 400_000
 _FULL_REPULSION = 200  # up to this many nodes every pair repels; above, only nearby ones (grid)
 _MAX_ROUNDS = 300
 

@@ -1,0 +1,338 @@
+"""The rendered page in a real headless Chromium (Debian's /usr/bin/chromium, via Playwright).
+
+Each test writes a page to tmp_path, opens it over file:// and drives it like a reader would:
+clicks on the canvas, types into the search box, ticks filter boxes. Nothing is skipped: without
+Chromium these tests fail, because without it nothing shows that the page works.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from playwright.sync_api import sync_playwright
+
+from graph_model.build import build_nquads
+from graph_model.project import project_graph
+from graph_model.render import render_html
+from graph_model.store import GraphStore
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+PAYLOAD = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="module")
+def seed_graph():
+    _, _, nquads = build_nquads(SEEDS, shapes=False)
+    store = GraphStore.in_memory()
+    store.load_nquads(nquads)
+    store.load_ontology()
+    return project_graph(store)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).exists(), "install Debian's chromium: apt-get install -y chromium"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Opened:
+    """A loaded page plus everything it asked for and complained about."""
+
+    def __init__(self, page, url: str):
+        self.page, self.url = page, url
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+
+    def js(self, expression: str, arg=None):
+        return self.page.evaluate(expression, arg)
+
+    def wait_for(self, expression: str, arg=None, timeout: float = 20.0):
+        # polled with evaluate: wait_for_function compiles its predicate with eval, which the
+        # page's Content-Security-Policy (rightly) forbids
+        deadline = time.monotonic() + timeout
+        while True:
+            value = self.page.evaluate(expression, arg)
+            if value:
+                return value
+            assert time.monotonic() < deadline, f"timed out waiting for {expression}"
+            time.sleep(0.05)
+
+
+@pytest.fixture
+def open_page(browser, tmp_path):
+    contexts = []
+
+    def _open(html: str, name: str = "graph.html") -> Opened:
+        path = tmp_path / name
+        path.write_text(html, encoding="utf-8")
+        context = browser.new_context(viewport={"width": 1600, "height": 1000})
+        contexts.append(context)
+        page = context.new_page()
+        opened = Opened(page, path.as_uri())
+        page.on("request", lambda request: opened.requests.append(request.url))
+        page.on("dialog", lambda dialog: (opened.dialogs.append(dialog.message), dialog.dismiss()))
+        page.on("pageerror", lambda error: opened.errors.append(str(error)))
+        page.on("console", lambda message: message.type == "error" and opened.errors.append(message.text))
+        page.goto(opened.url)
+        opened.wait_for("window.graphView && window.graphView.drawn")
+        return opened
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def seed_page(open_page, seed_graph):
+    return open_page(render_html(seed_graph))
+
+
+def click_node(opened: Opened, node_id: str) -> None:
+    """A real mouse click on the node: centre the view on it, then click where vis drew it."""
+    opened.js("""id => {
+        const net = graphView.network;
+        net.moveTo({position: net.getPositions([id])[id], animation: false});
+    }""", node_id)
+    point = opened.js("""id => {
+        const net = graphView.network;
+        const dom = net.canvasToDOM(net.getPositions([id])[id]);
+        const box = document.querySelector('#graph canvas').getBoundingClientRect();
+        return {x: box.left + dom.x, y: box.top + dom.y};
+    }""", node_id)
+    hit = opened.js("p => document.elementFromPoint(p.x, p.y).tagName", point)
+    assert hit == "CANVAS", f"something covers the node: {hit}"
+    opened.page.mouse.click(point["x"], point["y"])
+
+
+def panel_text(opened: Opened) -> str:
+    return opened.js("document.getElementById('details-body').textContent")
+
+
+# ---- loading ---------------------------------------------------------------------------------------
+
+
+def test_page_loads_offline_and_draws_every_node_and_edge(seed_page, seed_graph):
+    assert seed_page.requests == [seed_page.url]  # its own file, nothing else
+    drawn = seed_page.js("""[graphView.nodes.length, graphView.edges.length,
+                            Object.keys(graphView.network.getPositions()).length,
+                            graphView.network.body.edgeIndices.length]""")
+    n, m = seed_graph.number_of_nodes(), seed_graph.number_of_edges()
+    assert drawn == [n, m, n, m]
+    assert seed_page.errors == []
+    assert seed_page.js("document.getElementById('counts').textContent") == \
+        f"{n} of {n} entities · {m} of {m} relations"
+
+
+def test_positions_are_the_precomputed_ones(seed_page):
+    # physics is off: what the browser draws is exactly where Python put it
+    same = seed_page.js("""() => {
+        const pos = graphView.network.getPositions();
+        return graphView.data.nodes.every(n => pos[n.id].x === n.x && pos[n.id].y === n.y);
+    }""")
+    assert same is True
+    assert seed_page.js("graphView.network.physics.physicsEnabled") is False
+
+
+def test_legend_lists_every_type(seed_page, seed_graph):
+    legend = seed_page.js("document.getElementById('legend').innerText")
+    for entity_type in {d["type"] for _, d in seed_graph.nodes(data=True)}:
+        assert entity_type in legend
+    assert seed_page.js("document.querySelectorAll('#legend svg').length") == \
+        len({d["type"] for _, d in seed_graph.nodes(data=True)})
+
+
+# ---- clicking -------------------------------------------------------------------------------------
+
+
+def test_clicking_lukashenko_shows_his_quotes_and_the_article(seed_page, seed_graph):
+    click_node(seed_page, "lukashenko")
+    seed_page.wait_for("document.querySelector('#details-body h2')?.textContent === 'Alexander Lukashenko'")
+    assert seed_page.js("graphView.network.getSelectedNodes()") == ["lukashenko"]
+    text = panel_text(seed_page)
+    quotes = [s["quote"] for u, v, d in seed_graph.edges(data=True) if "lukashenko" in (u, v)
+              for s in d["statements"]]
+    assert quotes and all(q in text for q in quotes)
+    assert "Speaker:" in text and "Source:" in text and "Date not given" in text and "5 July 2017" in text
+
+    # the first quote opens its article with exactly that span highlighted
+    first = seed_page.js("document.querySelector('#details-body button.quote').textContent")
+    seed_page.page.click("#details-body button.quote")
+    seed_page.wait_for("!!document.querySelector('#details-body mark')")
+    mark = seed_page.js("document.querySelector('#details-body mark').textContent")
+    assert mark and first == f"“{mark}”"
+    article_text = seed_page.js("document.querySelector('#details-body .article-text').textContent")
+    articles = seed_graph.graph["articles"]
+    assert article_text in {a["text"] for a in articles.values()}
+    seed_page.page.click("#details-body button.back")
+    seed_page.wait_for("document.querySelector('#details-body h2')?.textContent === 'Alexander Lukashenko'")
+
+
+def test_clicking_an_edge_shows_its_statements(seed_page, seed_graph):
+    u, v, key, data = next((u, v, k, d) for u, v, k, d in seed_graph.edges(keys=True, data=True)
+                           if u == "aleinik" and v == "lavrov" and k == "meetsWith")
+    edge_id = seed_page.js("""([u, v, k]) => graphView.data.edges.find(
+        e => e.from === u && e.to === v && e.predicate === k).id""", [u, v, key])
+    # the middle of the edge as vis-network draws it (straight or curved), centred in the view
+    point = seed_page.js("""id => {
+        const net = graphView.network;
+        const mid = net.body.edges[id].edgeType.getPoint(0.5);
+        net.moveTo({position: mid, scale: 1.5, animation: false});
+        const dom = net.canvasToDOM(mid), box = document.querySelector('#graph canvas').getBoundingClientRect();
+        return {x: box.left + dom.x, y: box.top + dom.y, edge: net.getEdgeAt(dom), node: net.getNodeAt(dom)};
+    }""", edge_id)
+    assert point["edge"] == edge_id and point["node"] is None
+    seed_page.page.mouse.click(point["x"], point["y"])
+    seed_page.wait_for("document.querySelector('#details-body h2')?.textContent === 'meets with'")
+    text = panel_text(seed_page)
+    assert data["statements"] and all(s["quote"] in text for s in data["statements"])
+    assert "17 May (year not given)" in text
+
+
+# ---- search ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query, entity", [
+    ("Aleksandr Lukashenko", "lukashenko"),  # an alias
+    ("aleksandr LUKASHENKO", "lukashenko"),  # in any case
+    ("Republic of Belarus", "belarus"),  # an alias
+    ("OSCE PA", "osce-pa"),  # a name that is also part of other names: the exact match wins
+])
+def test_search_selects_and_centres_the_entity(seed_page, seed_graph, query, entity):
+    names = [seed_graph.nodes[entity]["label"], *seed_graph.nodes[entity]["aliases"]]
+    assert query.lower() in {name.lower() for name in names}, "the seed data changed under this test"
+    label = seed_graph.nodes[entity]["label"]
+    seed_page.page.fill("#search", query)
+    seed_page.wait_for("document.querySelectorAll('#search-results button').length > 0")
+    first = seed_page.js("document.querySelector('#search-results button span').textContent")
+    assert first == label
+    seed_page.page.press("#search", "Enter")
+    seed_page.wait_for("id => graphView.network.getSelectedNodes().join() === id", entity)
+    assert seed_page.js("document.querySelector('#details-body h2').textContent") == label
+    # centred: after the short animation the view's centre is the entity's position
+    seed_page.wait_for("""id => {
+        const net = graphView.network, p = net.getPositions([id])[id], c = net.getViewPosition();
+        return Math.hypot(p.x - c.x, p.y - c.y) < 2;
+    }""", entity)
+
+
+def test_search_lists_no_match_as_text(seed_page):
+    seed_page.page.fill("#search", "zzzz no such entity")
+    seed_page.wait_for("document.getElementById('search-results').textContent.includes('No entity matches')")
+    assert seed_page.js("graphView.network.getSelectedNodes()") == []
+
+
+# ---- filters and focus -----------------------------------------------------------------------------
+
+
+def _checkbox(section: str, key: str) -> str:
+    return f"#{section} input[data-key='{key}']"
+
+
+def test_type_filter_hides_that_type(seed_page, seed_graph):
+    topics = {n for n, d in seed_graph.nodes(data=True) if d["type"] == "Topic"}
+    total = seed_graph.number_of_nodes()
+    seed_page.page.uncheck(_checkbox("filter-types", "Topic"))
+    seed_page.wait_for("n => graphView.nodes.length === n", total - len(topics))
+    shown = set(seed_page.js("graphView.nodes.getIds()"))
+    assert shown == set(seed_graph.nodes) - topics
+    assert set(seed_page.js("Object.keys(graphView.network.getPositions())")) == shown
+    edges = seed_page.js("graphView.edges.get().map(e => [e.from, e.to])")
+    assert edges and all(u not in topics and v not in topics for u, v in edges)
+    seed_page.page.check(_checkbox("filter-types", "Topic"))
+    seed_page.wait_for("n => graphView.nodes.length === n", total)
+
+
+def test_article_and_date_filters_keep_only_matching_statements(seed_page, seed_graph):
+    articles = sorted(seed_graph.graph["articles"])
+    keep = "003_213a5d6f32416dc9"
+    for article in articles:
+        if article != keep:
+            seed_page.page.uncheck(_checkbox("filter-articles", article))
+    expected = {(u, v, k) for u, v, k, d in seed_graph.edges(keys=True, data=True)
+                if any(s["article"] == keep for s in d["statements"])}
+    seed_page.wait_for("n => graphView.edges.length === n", len(expected))
+    shown = seed_page.js("""graphView.edges.getIds().map(id => {
+        const e = graphView.data.edges.find(x => x.id === id); return [e.from, e.to, e.predicate]; })""")
+    assert {tuple(e) for e in shown} == expected
+    # entities left without any shown relation are hidden while a relation filter is on
+    assert set(seed_page.js("graphView.nodes.getIds()")) == {x for u, v, _ in expected for x in (u, v)}
+
+    seed_page.page.uncheck(_checkbox("filter-dates", "none"))  # only dated statements now
+    expected_dated = {(u, v, k) for u, v, k, d in seed_graph.edges(keys=True, data=True)
+                      if any(s["article"] == keep and s["date"] for s in d["statements"])}
+    seed_page.wait_for("n => graphView.edges.length === n", len(expected_dated))
+    assert expected_dated
+
+
+def test_focus_mode_shows_only_the_neighbourhood(seed_page, seed_graph):
+    seed_page.page.fill("#search", "Lukashenko")
+    seed_page.page.press("#search", "Enter")
+    seed_page.wait_for("graphView.network.getSelectedNodes().join() === 'lukashenko'")
+    seed_page.page.select_option("#focus-depth", "1")
+    seed_page.page.click("#focus-apply")
+    around = set(nx.ego_graph(seed_graph.to_undirected(as_view=True), "lukashenko", radius=1).nodes)
+    seed_page.wait_for("n => graphView.nodes.length === n", len(around))
+    assert set(seed_page.js("graphView.nodes.getIds()")) == around
+    seed_page.page.click("#focus-clear")
+    seed_page.wait_for("n => graphView.nodes.length === n", seed_graph.number_of_nodes())
+
+
+# ---- safety ----------------------------------------------------------------------------------------
+
+
+def hostile_graph() -> nx.MultiDiGraph:
+    graph = nx.MultiDiGraph()
+    text = "Before. " + PAYLOAD + " After."
+    graph.graph["articles"] = {"a1": {"label": "<img src=y onerror=alert(2)>", "file": "a1.txt",
+                                      "publisher": None, "date": None, "text": text}}
+    graph.add_node("evil", label=PAYLOAD, type="Person", aliases=["<svg onload=alert(3)>"],
+                   description="<img src=z onerror=alert(4)></script><script>alert(5)</script>")
+    graph.add_node("other", label="Other", type="Topic", aliases=[], description="")
+    graph.add_edge("evil", "other", key="supports", predicate="supports", label="<b onmouseover=alert(6)>x</b>",
+                   sources=1, statements=[{"statement": "s1", "article": "a1", "quote": PAYLOAD, "start": 8,
+                                           "end": 8 + len(PAYLOAD), "speaker": "<img src=w onerror=alert(7)>",
+                                           "date": None, "precision": None, "role": None,
+                                           "involvement": None, "modality": "asserted"}])
+    return graph
+
+
+def test_hostile_labels_show_as_text_and_run_nothing(open_page):
+    opened = open_page(render_html(hostile_graph(), title=PAYLOAD), "hostile.html")
+    assert opened.requests == [opened.url]
+    assert opened.js("document.title") == PAYLOAD
+
+    click_node(opened, "evil")  # opens the panel with every field
+    opened.wait_for("p => document.querySelector('#details-body h2')?.textContent === p", PAYLOAD)
+    text = panel_text(opened)
+    assert "<svg onload=alert(3)>" in text and "alert(5)" in text and "<img src=w onerror=alert(7)>" in text
+
+    opened.page.mouse.move(5, 5)  # hover the node: vis-network's tooltip, plain text
+    point = opened.js("""() => { const net = graphView.network, d = net.canvasToDOM(net.getPositions(['evil']).evil);
+        const b = document.querySelector('#graph canvas').getBoundingClientRect(); return {x: b.left + d.x, y: b.top + d.y}; }""")
+    opened.page.mouse.move(point["x"], point["y"])
+    opened.page.mouse.move(point["x"] + 1, point["y"] + 1)
+    opened.wait_for("p => (document.querySelector('div.vis-tooltip')?.textContent || '').includes(p)", PAYLOAD)
+
+    opened.page.click("#details-body button.quote")  # the article, with the payload marked
+    opened.wait_for("p => document.querySelector('#details-body mark')?.textContent === p", PAYLOAD)
+
+    opened.page.fill("#search", "<img")  # search results
+    opened.wait_for("document.querySelectorAll('#search-results button').length === 1")
+    assert PAYLOAD in opened.js("document.getElementById('search-results').textContent")
+
+    opened.page.wait_for_timeout(300)  # give any injected handler the chance to fire
+    assert opened.dialogs == []
+    assert opened.js("document.querySelectorAll('img, svg[onload], b[onmouseover]').length") == 0
+    assert opened.js("document.querySelectorAll('script').length") == 3  # data, vis-network, app
+    assert opened.requests == [opened.url]
+    assert opened.errors == []
