@@ -241,3 +241,33 @@ def test_repeated_requests_are_answered_from_the_cache(seed_store):
         first = client.get("/queries/memberships")
         second = client.get("/queries/memberships")
     assert first.content == second.content and len(calls) == 1
+
+
+def test_query_page_runs_a_named_query_with_a_parameter_and_downloads_csv(server):
+    """The /query page in real Chromium: pick a query, change its parameter, run, download."""
+    from playwright.sync_api import sync_playwright
+
+    from .test_browser import CHROMIUM, CHROMIUM_ARGS
+
+    base, _ = server
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(accept_downloads=True)
+        page.goto(base + "/query?name=memberships")
+        page.wait_for_selector("#param-actor")
+        page.fill("#param-actor", "Belarus")
+        page.click("#form button[type=submit]")
+        page.wait_for_selector("#results:not([hidden]) tbody tr")
+        cells = page.locator("#results tbody tr").first.locator("td").all_text_contents()
+        assert "Collective Security Treaty Organization" in cells
+        assert "a party to the Collective Security Treaty Organization" in cells
+        with page.expect_download() as download:
+            page.click("#download")
+        path = download.value.path()
+        text = open(path, encoding="utf-8").read()
+        assert download.value.suggested_filename == "memberships.csv"
+        assert text.splitlines()[0] == "organisation,organisationLabel,relation,article,quote"
+        page.fill("#param-actor", "China")
+        page.click("#form button[type=submit]")
+        page.wait_for_function("document.getElementById('status').textContent.startsWith('0 rows')")
+        browser.close()
