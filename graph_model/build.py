@@ -14,7 +14,7 @@ from pathlib import Path
 from .corpus import read_corpus
 from .errors import ValidationFailed
 from .rdf import generate_quads, serialize_nquads
-from .store import DEFAULT_OUT, STORE_DIRNAME, GraphStore, open_store
+from .store import DEFAULT_OUT, STORE_DIRNAME, GraphStore, open_store  # noqa: F401 - re-exported
 from .validate import ValidationReport, validate_corpus
 
 DEFAULT_SEEDS = Path("seeds")

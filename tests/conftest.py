@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import socket
 import textwrap
 from pathlib import Path
 
@@ -28,6 +29,21 @@ def seed_store(seed_build) -> GraphStore:
     store.load_nquads(seed_build[2])
     store.load_ontology()
     return store
+
+
+@pytest.fixture(scope="session")
+def seed_graph(seed_store):
+    """The seeds projected into networkx."""
+    from graph_model.project import project_graph
+
+    return project_graph(seed_store)
+
+
+def free_port() -> int:
+    """A TCP port free on loopback right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 @pytest.fixture

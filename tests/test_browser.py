@@ -14,25 +14,12 @@ import networkx as nx
 import pytest
 from playwright.sync_api import sync_playwright
 
-from graph_model.build import build_nquads
-from graph_model.project import project_graph
 from graph_model.render import render_html
-from graph_model.store import GraphStore
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 PAYLOAD = "<img src=x onerror=alert(1)>"
-
-
-@pytest.fixture(scope="module")
-def seed_graph():
-    _, _, nquads = build_nquads(SEEDS, shapes=False)
-    store = GraphStore.in_memory()
-    store.load_nquads(nquads)
-    store.load_ontology()
-    return project_graph(store)
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -19,7 +18,7 @@ from graph_model.queries import read_named_queries, run_named_query
 from graph_model.remote import RemoteStore, query_form, with_prefixes
 from graph_model.store import ExportFormat, GraphStore
 
-from .conftest import SEEDS
+from .conftest import SEEDS, free_port
 
 
 def _oxigraph_binary() -> str:
@@ -33,12 +32,6 @@ def _oxigraph_binary() -> str:
     return found
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def oxigraph_servers(tmp_path_factory):
     """A factory: each call starts a fresh Oxigraph server on loopback and returns its base URL."""
@@ -47,7 +40,7 @@ def oxigraph_servers(tmp_path_factory):
 
     def start() -> str:
         location = tmp_path_factory.mktemp("oxigraph")
-        port = _free_port()
+        port = free_port()
         log = open(location.parent / f"{location.name}.log", "wb")  # noqa: SIM115 - closed below
         process = subprocess.Popen([binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
                                    stdout=log, stderr=subprocess.STDOUT)
@@ -131,12 +124,12 @@ def test_credentials_in_the_url_are_kept_out_of_urls_and_messages(oxigraph_url):
     store = RemoteStore.connect(with_user)
     assert "s3cret" not in repr(store) and store.query_url == f"{oxigraph_url}/query"
     with pytest.raises(StoreError) as caught:
-        RemoteStore.connect(f"http://reader:s3cret@127.0.0.1:{_free_port()}", timeout=2)
+        RemoteStore.connect(f"http://reader:s3cret@127.0.0.1:{free_port()}", timeout=2)
     assert "s3cret" not in str(caught.value)
 
 
 def test_unreachable_server_gives_store_error_with_hint():
-    url = f"http://127.0.0.1:{_free_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     with pytest.raises(StoreError) as caught:
         RemoteStore.connect(url, timeout=2)
     message = str(caught.value)

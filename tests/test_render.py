@@ -12,28 +12,15 @@ import networkx as nx
 import pytest
 
 from graph_model import render
-from graph_model.build import build_nquads
-from graph_model.project import project_graph
 from graph_model.render import (format_date, layout_positions, render_html, render_store_html,
                                 vis_options)
-from graph_model.store import GraphStore
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 PAYLOAD = "<img src=x onerror=alert(1)>"
 
 
 @pytest.fixture(scope="module")
-def store():
-    _, _, nquads = build_nquads(SEEDS, shapes=False)
-    store = GraphStore.in_memory()
-    store.load_nquads(nquads)
-    store.load_ontology()
-    return store
-
-
-@pytest.fixture(scope="module")
-def seed_graph(store):
-    return project_graph(store)
+def store(seed_store):
+    return seed_store
 
 
 @pytest.fixture(scope="module")

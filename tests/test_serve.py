@@ -3,7 +3,6 @@
 import csv
 import io
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -16,7 +15,7 @@ from graph_model.build import build
 from graph_model.queries import run_named_query
 from graph_model.serve import ServeSettings, create_app
 
-from .conftest import SEEDS
+from .conftest import SEEDS, free_port
 
 LUKASHENKO_PROPOSES = "SELECT DISTINCT ?o WHERE { ent:lukashenko kg:proposes ?o } ORDER BY ?o"
 
@@ -142,17 +141,11 @@ def test_cors_is_off_by_default_and_configurable(seed_store):
 
 # ---------------------------------------------------------------- over a real socket
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     out = tmp_path_factory.mktemp("serve") / "build"
     build(SEEDS, out, render=False)
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "graph_model", "serve", "--out", str(out), "--port", str(port),
                                 "--timeout", "1.5", "--workers", "2"], stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
