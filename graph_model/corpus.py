@@ -37,10 +37,6 @@ class EntitySchema(_Strict):
     description: str = ""
 
 
-class EntityFileSchema(_Strict):
-    entities: list[EntitySchema]
-
-
 class SourcedValueSchema(_Strict):
     value: str = Field(min_length=1)
     quote: str = Field(min_length=1)

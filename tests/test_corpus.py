@@ -60,17 +60,18 @@ def test_syntax_error_is_located():
 def test_real_seeds_are_read_completely():
     corpus = read_corpus(SEEDS)
     assert corpus.problems == []
-    assert len(corpus.articles) == 5
+    assert len(corpus.articles) >= 5
     assert [m.article_id for m in corpus.mappings] == sorted(corpus.articles)
     assert sum(len(m.statements) for m in corpus.mappings) > 150
 
 
 def test_seed_articles_are_the_unchanged_originals():
-    """Checked against the committed checksums always, and against ../shared/seeds where it exists."""
+    """The five source articles, checked against their committed checksums always and against
+    ../shared/seeds where it exists (articles added later need no entry)."""
     import hashlib
 
     manifest = dict(reversed(line.split("  ")) for line in (SEEDS / "ARTICLES.sha256").read_text().splitlines())
     on_disk = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (SEEDS / "articles").glob("*.txt")}
-    assert on_disk == manifest
+    assert {name: on_disk.get(name) for name in manifest} == manifest
     for original in SHARED_SEEDS.glob("*.txt"):
         assert (SEEDS / "articles" / original.name).read_bytes() == original.read_bytes()

@@ -9,6 +9,7 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from graph_model.build import build, build_nquads, open_store
 from graph_model.export import export_bytes
+from graph_model.rdf import generate_quads, to_dataset
 from graph_model.vocabulary import KG
 
 from .conftest import SEEDS
@@ -21,9 +22,8 @@ def _graphs(dataset: Dataset):
 
 
 def test_tiny_corpus_matches_the_golden_dataset(tiny_seeds):
-    _, _, nquads = build_nquads(tiny_seeds)
-    actual = Dataset()
-    actual.parse(data=nquads.decode("utf-8"), format="nquads")
+    corpus, report, _ = build_nquads(tiny_seeds)
+    actual = to_dataset(generate_quads(corpus, report))
     expected = Dataset()
     expected.parse(GOLDEN, format="trig")
     actual_graphs, expected_graphs = _graphs(actual), _graphs(expected)
