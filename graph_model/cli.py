@@ -162,8 +162,12 @@ def list_queries():
     """
     from .queries import read_named_queries
 
+    import textwrap
+
     for query in read_named_queries().values():
         click.echo(f"{query.name}\n  {query.summary}")
+        if query.description:
+            click.echo(textwrap.fill(query.description, width=96, initial_indent="    ", subsequent_indent="    "))
         for param in query.params:
             default = f" (default: {param.default})" if param.default else ""
             click.echo(f"  --param {param.name}=...  {param.kind.value}: {param.description}{default}")
