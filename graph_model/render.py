@@ -43,6 +43,11 @@ LARGE_GRAPH = 500
 #: Above this many edges only the selection's edges are labelled: vis-network draws every edge
 #: label in every frame, and a few thousand of them make zooming in take seconds.
 EDGE_LABEL_LIMIT = 1000
+#: Above this many edges they are drawn without arrowheads: vis-network draws every edge in every
+#: frame, and the heads are a third of that work; at this size a frame would otherwise block the
+#: page for more than half a second, while the heads are too small to see until zoomed far in.
+#: The direction stays in every tooltip and in the details panel ("A → predicate → B").
+ARROW_LIMIT = 20000
 
 _EDGE_LENGTH = 130.0  # pixels a typical relation spans at zoom 1: room for its label
 _SEED = 20240601
@@ -118,8 +123,13 @@ def select(graph, *, focus: str | None = None, depth: int = 1, types: set[str] |
     """
     keep = {n for n, data in graph.nodes(data=True)
             if types is None or data.get("type") in types or n == focus}
-    # graph.adj rather than graph.edges(...): the edge view costs a function call per edge
-    edges = [(u, v, k, data) for u, targets in graph.adj.items() if u in keep
+    # the adjacency dicts rather than graph.edges(...) (a function call per edge) or graph.adj
+    # (a read-only view, whose item views cost a generator step per neighbour): for networkx
+    # graphs ``_adj`` is the plain {u: {v: {key: data}}} dict that graph.adj wraps
+    adjacency = getattr(graph, "_adj", None)
+    if not isinstance(adjacency, dict):
+        adjacency = graph.adj
+    edges = [(u, v, k, data) for u, targets in adjacency.items() if u in keep
              for v, keyed in targets.items() if v in keep
              for k, data in keyed.items() if predicates is None or k in predicates]
     if focus is not None:
@@ -167,8 +177,8 @@ def neighbourhood(edges, focus, depth: int) -> set:
 def reduce_selection(selection: Selection, max_nodes: int, *, keep=None) -> Selection:
     """``selection`` itself if it has at most ``max_nodes`` entities; else the ``max_nodes`` most
     connected ones (degree, ties broken by id; ``keep`` always stays) and the relations among
-    them. Degree rather than PageRank: a reader can check it by counting, and networkx's
-    PageRank needs scipy, which this package does not depend on."""
+    them. Degree rather than PageRank: a reader can check it by counting, and it costs no
+    iteration."""
     if len(selection.nodes) <= max_nodes:
         return selection
     scores = selection.degree()
@@ -282,7 +292,8 @@ def vis_options(n_nodes: int, n_edges: int) -> dict:
     """vis-network options for a graph of this size; returns a dict.
 
     Physics is always off (positions come from Python). Large graphs also hide edges while the
-    view moves, the single most effective speed-up vis-network offers.
+    view moves, the single most effective speed-up vis-network offers, and graphs with more than
+    ``ARROW_LIMIT`` edges are drawn without arrowheads (a third of the cost of every frame).
     """
     large = is_large(n_nodes, n_edges)
     return {
@@ -299,7 +310,7 @@ def vis_options(n_nodes: int, n_edges: int) -> dict:
             "scaling": {"label": {"enabled": False, "drawThreshold": 8}},
         },
         "edges": {
-            "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
+            "arrows": {"to": {"enabled": n_edges <= ARROW_LIMIT, "scaleFactor": 0.6}},
             "color": {"color": "#9aa5b1", "highlight": "#2b6cb0", "hover": "#4a5568", "inherit": False},
             "font": {"size": 11, "color": "#4a5568", "face": "system-ui, sans-serif",
                      "strokeWidth": 3, "strokeColor": "#ffffff", "align": "middle"},
@@ -483,8 +494,9 @@ def layout_positions(graph, *, seed: int = _SEED) -> dict:
     """Stable positions for every node of ``graph``; returns id -> (x, y) in pixels (integers).
 
     Each connected component is laid out on its own (a radial BFS tree from its hub, then
-    force-directed refinement under a fixed work budget, so 10,000 nodes stay well under a second
-    in pure Python) and the components are packed in rows, largest first.
+    force-directed refinement under a fixed work budget, vectorised with numpy for large
+    components, so 10,000 nodes take a fraction of a second) and the components are packed in
+    rows, largest first.
     """
     return _positions(_sorted_ids(graph.nodes), list(graph.edges()), seed=seed)
 
@@ -776,6 +788,80 @@ def _repel_weighted(xs, ys, mass, dx_total, dy_total) -> None:
 
 
 def _refine_large(xs, ys, links, budget: int) -> None:
+    """Fruchterman-Reingold rounds with grid repulsion, vectorised with numpy (the same forces
+    as :func:`_refine_large_python`, summed in a fixed order, so the result is deterministic)."""
+    import numpy as np
+
+    n = len(xs)
+    rounds = max(2, min(_MAX_ROUNDS, budget // (n * 12 + len(links))))
+    pos = np.column_stack([np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)])
+    ends = np.asarray(links, dtype=np.int64).reshape(-1, 2)
+    a, b = ends[:, 0], ends[:, 1]
+    spent = 0
+    for step in range(rounds):
+        first, second = _close_pairs(pos, 2.0)
+        spent += len(first) + len(ends)
+        force = np.zeros((n, 2))
+        if len(first):
+            delta = pos[first] - pos[second]
+            d2 = np.einsum("ij,ij->i", delta, delta)
+            d2[d2 == 0.0] = 1e-9
+            near = d2 < 4.0
+            push = delta[near] / d2[near, None]
+            for axis in (0, 1):
+                force[:, axis] += np.bincount(first[near], push[:, axis], n)
+                force[:, axis] -= np.bincount(second[near], push[:, axis], n)
+        if len(ends):
+            delta = pos[a] - pos[b]
+            pull = delta * np.sqrt(np.einsum("ij,ij->i", delta, delta))[:, None]
+            for axis in (0, 1):
+                force[:, axis] -= np.bincount(a, pull[:, axis], n)
+                force[:, axis] += np.bincount(b, pull[:, axis], n)
+        limit = 1.0 * (1 - step / rounds) + 0.02
+        length = np.sqrt(np.einsum("ij,ij->i", force, force))
+        scale = np.where(length > limit, limit / np.where(length > 0, length, 1.0), 1.0)
+        pos += force * scale[:, None]
+        if spent > budget and step >= 1:
+            break
+    xs[:] = pos[:, 0].tolist()
+    ys[:] = pos[:, 1].tolist()
+
+
+def _close_pairs(pos, reach: float):
+    """Index pairs (i, j) of points that share a ``reach``-sized grid cell or sit in neighbouring
+    cells (so every pair closer than ``reach`` is among them), each pair once, in a fixed order;
+    returns two int arrays."""
+    import numpy as np
+
+    cells = np.floor(pos / reach).astype(np.int64)
+    cx = cells[:, 0] - cells[:, 0].min()
+    cy = cells[:, 1] - cells[:, 1].min() + 1  # room for the -1 offset below
+    width = int(cy.max()) + 2
+    key = cx * width + cy
+    order = np.argsort(key, kind="stable")
+    sorted_key = key[order]
+    at = np.arange(len(order))
+    firsts, seconds = [], []
+    # same cell: each later member; then the four cells "after" this one, as in _repel_grid
+    for dx, dy in ((0, 0), (1, -1), (1, 0), (1, 1), (0, 1)):
+        wanted = sorted_key + (dx * width + dy)
+        high = np.searchsorted(sorted_key, wanted, side="right")
+        low = at + 1 if dx == dy == 0 else np.searchsorted(sorted_key, wanted, side="left")
+        counts = np.maximum(high - low, 0)
+        total = int(counts.sum())
+        if not total:
+            continue
+        starts = np.repeat(low - np.cumsum(counts) + counts, counts)
+        firsts.append(np.repeat(order, counts))
+        seconds.append(order[np.arange(total) + starts])
+    if not firsts:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    return np.concatenate(firsts), np.concatenate(seconds)
+
+
+def _refine_large_python(xs, ys, links, budget: int) -> None:
+    """The pure-Python form of :func:`_refine_large` (reference for its tests)."""
     n = len(xs)
     rounds = max(2, min(_MAX_ROUNDS, budget // (n * 12 + len(links))))
     spent = 0
