@@ -49,7 +49,8 @@ def validate_corpus(corpus: Corpus) -> ValidationReport:
     Checks: article files exist and every article has a mapping; ids, predicates and qualifier
     entities exist and have types the predicate allows; quotes are verbatim in their article;
     dates are well-formed, possible, and name only years the article mentions; no statement is
-    recorded twice; no alias names two entities.
+    recorded twice; no alias names two entities; and, once all that holds, every entity is used
+    by some statement.
     """
     report = ValidationReport(problems=list(corpus.problems))
     relations = read_relations()
@@ -89,7 +90,20 @@ def validate_corpus(corpus: Corpus) -> ValidationReport:
             report.problems.append(Problem(
                 article.path, None, "article has no mapping",
                 f"Create seeds/mapping/{article_id}.yaml with its metadata and statements (docs/mapping-format.md)."))
+    if report.conforms:  # otherwise a broken mapping or a mistyped id would make entities look unused
+        _check_unused_entities(corpus, report)
     return report
+
+
+def _check_unused_entities(corpus: Corpus, report: ValidationReport) -> None:
+    """An entity no statement mentions would float alone in the graph, unsupported by any quote."""
+    used = {value for mapping in corpus.mappings for s in mapping.statements
+            for value in (s.subject, s.object, s.speaker, s.place, s.event)}
+    for entity in corpus.entities.values():
+        if entity.id not in used:
+            report.problems.append(Problem(
+                entity.path, entity.line, f"entity '{entity.id}' is used by no statement",
+                "Add a statement that mentions it (with its quote), or remove it from the registry."))
 
 
 def _check_aliases(corpus: Corpus, report: ValidationReport) -> None:

@@ -185,3 +185,12 @@ def test_sparql_ask_and_construct(tiny_seeds, tmp_path):
     assert (code, stdout.splitlines()) == (0, [
         "subject,predicate,object", "https://newsgraph.example/entity/lukashenko,"
         "https://newsgraph.example/ontology#proposes,https://newsgraph.example/entity/helsinki-2"])
+
+
+def test_an_entity_no_statement_uses_is_reported(tmp_path):
+    entities = TINY_ENTITIES + "  - id: nato\n    type: Organisation\n    label: NATO\n"
+    code, _, err, seeds = validate_with(tmp_path, entities=entities)
+    assert code == 1
+    assert err.splitlines()[0] == (
+        f"{seeds}/entities/entities.yaml:13: entity 'nato' is used by no statement. "
+        "Add a statement that mentions it (with its quote), or remove it from the registry.")
