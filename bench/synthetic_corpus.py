@@ -275,6 +275,7 @@ class _Generator:
         self.predicates = sorted(name for name in PREDICATE_WEIGHTS if name in self.relations)
         self.predicate_cum = list(accumulate(PREDICATE_WEIGHTS[p] for p in self.predicates))
         self.entities = _make_entities(max(40, round(statements / 5)), self.rng, self.names)
+        self.used: set = set()  # the registry lists only entities some statement mentions, as kg validate asks
         self._pools: dict[frozenset, _Pool] = {}
 
     def pool(self, types) -> _Pool:
@@ -353,6 +354,7 @@ class _Generator:
                 return False
             seen.add(key)
             statements.append({**st, "quote": quote})
+            self.used.update(st.get(k) for k in ("subject", "object", "speaker", "place", "event"))
             return True
 
         while len(statements) < n_statements:
@@ -433,7 +435,8 @@ class _Generator:
         files = {}
         for etype, _ in TYPE_SHARES:
             lines = [f"# Synthetic {etype.value} entities (bench/synthetic_corpus.py).", "", "entities:"]
-            for e in sorted((e for e in self.entities if e["type"] is etype), key=lambda e: e["id"]):
+            for e in sorted((e for e in self.entities if e["type"] is etype and e["id"] in self.used),
+                            key=lambda e: e["id"]):
                 lines += ["", f"  - id: {e['id']}", f"    type: {etype.value}", f"    label: {_yaml_str(e['label'])}"]
                 if e["aliases"]:
                     lines.append("    aliases:")
@@ -465,7 +468,7 @@ def generate_corpus(out_dir: Path, statements: int, *, seed: int = 0, statements
         (out_dir / "mapping" / f"{stem}.yaml").write_bytes(mapping.encode("utf-8"))
     for name, content in gen.entity_files().items():
         (out_dir / "entities" / name).write_bytes(content.encode("utf-8"))
-    return {"articles": n_articles, "entities": len(gen.entities), "statements": statements}
+    return {"articles": n_articles, "entities": len(gen.used - {None}), "statements": statements}
 
 
 def main(argv: list[str] | None = None) -> int:
