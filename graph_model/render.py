@@ -789,7 +789,7 @@ def _repel_weighted(xs, ys, mass, dx_total, dy_total) -> None:
 
 def _refine_large(xs, ys, links, budget: int) -> None:
     """Fruchterman-Reingold rounds with grid repulsion, vectorised with numpy (the same forces
-    as :func:`_refine_large_python`, summed in a fixed order, so the result is deterministic)."""
+    as the pure-Python reference in tests/test_render.py, summed in a fixed order, so the result is deterministic)."""
     import numpy as np
 
     n = len(xs)
@@ -842,7 +842,7 @@ def _close_pairs(pos, reach: float):
     sorted_key = key[order]
     at = np.arange(len(order))
     firsts, seconds = [], []
-    # same cell: each later member; then the four cells "after" this one, as in _repel_grid
+    # same cell: each later member; then the four cells "after" this one
     for dx, dy in ((0, 0), (1, -1), (1, 0), (1, 1), (0, 1)):
         wanted = sorted_key + (dx * width + dy)
         high = np.searchsorted(sorted_key, wanted, side="right")
@@ -858,61 +858,6 @@ def _close_pairs(pos, reach: float):
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
     return np.concatenate(firsts), np.concatenate(seconds)
-
-
-def _refine_large_python(xs, ys, links, budget: int) -> None:
-    """The pure-Python form of :func:`_refine_large` (reference for its tests)."""
-    n = len(xs)
-    rounds = max(2, min(_MAX_ROUNDS, budget // (n * 12 + len(links))))
-    spent = 0
-    for step in range(rounds):
-        dx_total, dy_total = [0.0] * n, [0.0] * n
-        spent += _repel_grid(xs, ys, dx_total, dy_total) + len(links)
-        for a, b in links:
-            dx, dy = xs[a] - xs[b], ys[a] - ys[b]
-            dist = math.sqrt(dx * dx + dy * dy)
-            # Fruchterman-Reingold attraction d^2/k along the edge, k = 1
-            dx *= dist
-            dy *= dist
-            dx_total[a] -= dx
-            dy_total[a] -= dy
-            dx_total[b] += dx
-            dy_total[b] += dy
-        _move(xs, ys, dx_total, dy_total, 1.0 * (1 - step / rounds) + 0.02)
-        if spent > budget and step >= 1:
-            break
-
-
-def _repel_grid(xs, ys, dx_total, dy_total) -> int:
-    """Repulsion between nodes closer than 2, found through a grid of 2x2 cells; returns the
-    number of pairs examined."""
-    cell: dict[tuple[int, int], list[int]] = {}
-    for i, (x, y) in enumerate(zip(xs, ys)):
-        cell.setdefault((int(x // 2), int(y // 2)), []).append(i)
-    examined = 0
-    for (cx, cy), members in cell.items():
-        # each pair once: within this cell, then with the four neighbouring cells "after" it
-        others = [j for key in ((cx + 1, cy - 1), (cx + 1, cy), (cx + 1, cy + 1), (cx, cy + 1))
-                  for j in cell.get(key, ())]
-        for pos, i in enumerate(members):
-            xi, yi = xs[i], ys[i]
-            fx = fy = 0.0
-            candidates = members[pos + 1:] + others
-            examined += len(candidates)
-            for j in candidates:
-                dx = xi - xs[j]
-                dy = yi - ys[j]
-                d2 = dx * dx + dy * dy or 1e-9
-                if d2 < 4.0:
-                    dx /= d2
-                    dy /= d2
-                    fx += dx
-                    fy += dy
-                    dx_total[j] -= dx
-                    dy_total[j] -= dy
-            dx_total[i] += fx
-            dy_total[i] += fy
-    return examined
 
 
 def _pack(n: int, boxes: list) -> tuple[list[float], list[float]]:

@@ -39,6 +39,25 @@ def seed_graph(seed_store):
     return project_graph(seed_store)
 
 
+def synthetic_graph(n: int, *, per_node: float = 3.0, seed: int = 3):
+    """A random projected-style graph of ``n`` entities (about ``per_node`` relations each), no evidence."""
+    import random
+
+    import networkx as nx
+
+    rng = random.Random(seed)
+    graph = nx.MultiDiGraph(articles={})
+    for i in range(n):
+        graph.add_node(f"n{i:05d}", label=f"Entity {i}", type=rng.choice(["Person", "Topic", "State"]),
+                       aliases=[], description="")
+    for _ in range(int(n * per_node)):
+        u, v = f"n{rng.randrange(n):05d}", f"n{rng.randrange(n):05d}"
+        predicate = rng.choice(["supports", "opposes", "involves"])
+        if u != v and not graph.has_edge(u, v, key=predicate):
+            graph.add_edge(u, v, key=predicate, predicate=predicate, label=predicate, statements=[], sources=1)
+    return graph
+
+
 def free_port() -> int:
     """A TCP port free on loopback right now."""
     with socket.socket() as sock:

@@ -16,6 +16,8 @@ from playwright.sync_api import sync_playwright
 
 from graph_model.render import format_date, render_html
 
+from .conftest import synthetic_graph
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
@@ -329,24 +331,8 @@ def test_hostile_labels_show_as_text_and_run_nothing(open_page):
 # ---- large graphs ----------------------------------------------------------------------------------
 
 
-def synthetic(n: int, per_node: float = 4.0, seed: int = 11) -> nx.MultiDiGraph:
-    import random
-
-    rng = random.Random(seed)
-    graph = nx.MultiDiGraph(articles={})
-    for i in range(n):
-        graph.add_node(f"n{i:05d}", label=f"Entity {i}", type=rng.choice(["Person", "Topic", "State"]),
-                       aliases=[], description="")
-    for _ in range(int(n * per_node)):
-        u, v = f"n{rng.randrange(n):05d}", f"n{rng.randrange(n):05d}"
-        p = rng.choice(["supports", "opposes", "involves"])
-        if u != v and not graph.has_edge(u, v, key=p):
-            graph.add_edge(u, v, key=p, predicate=p, label=p, statements=[], sources=1)
-    return graph
-
-
 def test_large_graph_loads_in_slices_then_works(open_page):
-    graph = synthetic(2500)
+    graph = synthetic_graph(2500, per_node=4.0, seed=11)
     opened = open_page(render_html(graph, max_nodes=2500), "large.html")
     n, m = graph.number_of_nodes(), graph.number_of_edges()
     state = opened.js("""[graphView.allNodes.length, graphView.allEdges.length,

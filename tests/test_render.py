@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
 import random
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -14,6 +14,8 @@ import pytest
 from graph_model import render
 from graph_model.render import (format_date, layout_positions, render_html, render_store_html,
                                 vis_options)
+
+from .conftest import synthetic_graph
 
 PAYLOAD = "<img src=x onerror=alert(1)>"
 
@@ -36,17 +38,7 @@ def embedded(html: str) -> dict:
 
 
 def synthetic(n: int, per_node: float = 3.0, seed: int = 3) -> nx.MultiDiGraph:
-    rng = random.Random(seed)
-    graph = nx.MultiDiGraph(articles={})
-    for i in range(n):
-        graph.add_node(f"n{i:04d}", label=f"Entity {i}", type=rng.choice(["Person", "Topic", "State"]),
-                       aliases=[], description="")
-    for _ in range(int(n * per_node)):
-        u, v = f"n{rng.randrange(n):04d}", f"n{rng.randrange(n):04d}"
-        p = rng.choice(["supports", "opposes", "involves"])
-        if u != v and not graph.has_edge(u, v, key=p):
-            graph.add_edge(u, v, key=p, predicate=p, label=p, statements=[], sources=1)
-    return graph
+    return synthetic_graph(n, per_node=per_node, seed=seed)
 
 
 def hostile_graph() -> nx.MultiDiGraph:
@@ -247,7 +239,7 @@ def test_vectorised_refinement_matches_the_pure_python_one():
     assert close == brute
     fast, slow = (xs[:], ys[:]), (xs[:], ys[:])
     render._refine_large(*fast, links, 400_000)
-    render._refine_large_python(*slow, links, 400_000)
+    refine_large_python(*slow, links, 400_000)
     assert max(abs(a - b) for a, b in zip(fast[0] + fast[1], slow[0] + slow[1])) < 1e-9
     again = (xs[:], ys[:])
     render._refine_large(*again, links, 400_000)
@@ -391,3 +383,60 @@ def test_no_reduction_at_or_below_the_limit():
 ])
 def test_format_date(text, precision, shown):
     assert format_date(text, precision) == shown
+
+
+# ---- reference implementation for the numpy layout ---------------------------------------------
+
+def refine_large_python(xs, ys, links, budget: int) -> None:
+    """The pure-Python form of render._refine_large: the reference its numpy version must match."""
+    n = len(xs)
+    rounds = max(2, min(render._MAX_ROUNDS, budget // (n * 12 + len(links))))
+    spent = 0
+    for step in range(rounds):
+        dx_total, dy_total = [0.0] * n, [0.0] * n
+        spent += repel_grid(xs, ys, dx_total, dy_total) + len(links)
+        for a, b in links:
+            dx, dy = xs[a] - xs[b], ys[a] - ys[b]
+            dist = math.sqrt(dx * dx + dy * dy)
+            # Fruchterman-Reingold attraction d^2/k along the edge, k = 1
+            dx *= dist
+            dy *= dist
+            dx_total[a] -= dx
+            dy_total[a] -= dy
+            dx_total[b] += dx
+            dy_total[b] += dy
+        render._move(xs, ys, dx_total, dy_total, 1.0 * (1 - step / rounds) + 0.02)
+        if spent > budget and step >= 1:
+            break
+
+
+def repel_grid(xs, ys, dx_total, dy_total) -> int:
+    """Repulsion between nodes closer than 2, found through a grid of 2x2 cells; returns the
+    number of pairs examined."""
+    cell: dict[tuple[int, int], list[int]] = {}
+    for i, (x, y) in enumerate(zip(xs, ys)):
+        cell.setdefault((int(x // 2), int(y // 2)), []).append(i)
+    examined = 0
+    for (cx, cy), members in cell.items():
+        # each pair once: within this cell, then with the four neighbouring cells "after" it
+        others = [j for key in ((cx + 1, cy - 1), (cx + 1, cy), (cx + 1, cy + 1), (cx, cy + 1))
+                  for j in cell.get(key, ())]
+        for pos, i in enumerate(members):
+            xi, yi = xs[i], ys[i]
+            fx = fy = 0.0
+            candidates = members[pos + 1:] + others
+            examined += len(candidates)
+            for j in candidates:
+                dx = xi - xs[j]
+                dy = yi - ys[j]
+                d2 = dx * dx + dy * dy or 1e-9
+                if d2 < 4.0:
+                    dx /= d2
+                    dy /= d2
+                    fx += dx
+                    fy += dy
+                    dx_total[j] -= dx
+                    dy_total[j] -= dy
+            dx_total[i] += fx
+            dy_total[i] += fy
+    return examined
