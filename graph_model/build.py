@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .corpus import read_corpus
 from .errors import ValidationFailed
-from .rdf import generate_quads, serialize_nquads
+from .rdf import generate_quads, node_sources, serialize_nquads
 from .store import DEFAULT_OUT, STORE_DIRNAME, GraphStore, open_store  # noqa: F401 - re-exported
 from .validate import ValidationReport, validate_corpus
 
@@ -43,7 +43,7 @@ def validate(seeds_dir: Path | str = DEFAULT_SEEDS, *, shapes: bool = True) -> V
     if report.conforms and shapes:
         from .shapes import check_shapes
 
-        report.problems.extend(check_shapes(serialize_nquads(generate_quads(corpus, report))))
+        report.problems.extend(check_shapes(generate_quads(corpus, report), sources=node_sources(corpus)))
     return report
 
 
@@ -56,14 +56,16 @@ def build_nquads(seeds_dir: Path | str = DEFAULT_SEEDS, *, shapes: bool = True):
     report = validate_corpus(corpus)
     if not report.conforms:
         raise ValidationFailed(report.problems)
-    nquads = serialize_nquads(generate_quads(corpus, report))
-    if shapes:
-        from .shapes import check_shapes
+    if not shapes:
+        return corpus, report, serialize_nquads(generate_quads(corpus, report))
+    from .shapes import check_shapes
 
-        problems = check_shapes(nquads)
-        if problems:
-            raise ValidationFailed(problems)
-    return corpus, report, nquads
+    # The SHACL check takes the very terms that are serialised; it never re-parses our own text.
+    quads = list(generate_quads(corpus, report))
+    problems = check_shapes(quads, sources=node_sources(corpus))
+    if problems:
+        raise ValidationFailed(problems)
+    return corpus, report, serialize_nquads(quads)
 
 
 def build(seeds_dir: Path | str = DEFAULT_SEEDS, out_dir: Path | str = DEFAULT_OUT, *,

@@ -15,7 +15,9 @@ statement's content), so the same input always gives the same IRIs.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
+from pathlib import Path
 
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
@@ -64,6 +66,19 @@ def generate_quads(corpus: Corpus, report: ValidationReport) -> Iterator[Quad]:
         yield from _article_quads(mapping, article, graph)
         for statement in mapping.statements:
             yield from _statement_quads(statement, graph, report)
+
+
+def node_sources(corpus: Corpus) -> dict[str, tuple[Path, int]]:
+    """Where each subject IRI (without its ``#fragment``) comes from: the seeds file and line.
+
+    Lets a SHACL problem on the produced RDF name the input that made it.
+    """
+    sources = {str(entity_iri(e.id)): (e.path, e.line) for e in corpus.entities.values()}
+    for mapping in corpus.mappings:
+        sources[str(article_iri(mapping.article_id))] = (mapping.path, mapping.file_line)
+        for statement in mapping.statements:
+            sources[str(statement_iri(statement))] = (statement.path, statement.line)
+    return sources
 
 
 def _entity_quads(corpus: Corpus) -> Iterator[Quad]:
@@ -155,14 +170,29 @@ def _statement_quads(statement: Statement, graph: URIRef, report: ValidationRepo
     yield position_selector, OA.end, Literal(match.end, datatype=XSD.nonNegativeInteger), graph
 
 
-# ---------------------------------------------------------------- serialisation
+# Every character some reader takes as a line end is escaped, not just \n and \r: Python's
+# str.splitlines (which rdflib's N-Triples reader and our own tools use) also splits on VT, FF,
+# FS/GS/RS, NEL, U+2028 and U+2029, all common in text pasted from PDFs. Control characters take
+# the forms canonical N-Triples (RDF 1.2) prescribes: ECHAR where one exists, else UCHAR.
+_ECHARS = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+_UCHARS = [*map(chr, range(0x20)), "\x7f", "\x85", "\u2028", "\u2029"]
+_ESCAPES = {c: f"\\u{ord(c):04X}" for c in _UCHARS} | _ECHARS
+# A regex finds the rare characters to escape far faster than str.translate walks a 10 MB body.
+_TO_ESCAPE = re.compile("[" + "".join(map(re.escape, _ESCAPES)) + "]")
 
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+def escape_literal(text: str) -> str:
+    r"""``text`` as the inside of an N-Triples/N-Quads string literal; no line break survives.
+
+    >>> escape_literal('a "b"\u2028c\x0bd\fe')
+    'a \\"b\\"\\u2028c\\u000Bd\\fe'
+    """
+    return _TO_ESCAPE.sub(lambda m: _ESCAPES[m.group()], text)
 
 
 def _term(term) -> str:
     if isinstance(term, Literal):
-        text = '"' + str(term).translate(_ESCAPES) + '"'
+        text = f'"{escape_literal(str(term))}"'
         if term.language:
             return f"{text}@{term.language}"
         if term.datatype and term.datatype != XSD.string:

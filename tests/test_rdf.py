@@ -4,12 +4,14 @@ import re
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rdflib import Dataset, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from graph_model.build import build, build_nquads, open_store
 from graph_model.export import export_bytes
-from graph_model.rdf import generate_quads, to_dataset
+from graph_model.rdf import generate_quads, serialize_nquads, to_dataset
 from graph_model.vocabulary import KG
 
 from .conftest import SEEDS
@@ -117,3 +119,25 @@ def test_ontology_labels_and_comments_every_term():
         assert graph.value(term, RDFS.label) is not None, term
         assert graph.value(term, RDFS.comment) is not None, term
         assert term == KG[str(term)[len(ns):]]  # the closed namespace knows every ontology term
+
+
+# Every character some reader splits lines on (str.splitlines: VT, FF, FS, GS, RS, NEL, LS, PS),
+# the C0 controls, and the characters N-Quads itself must escape. (No lone surrogates: they are
+# not Unicode text, RDF cannot carry them, and reading the seeds must refuse them.)
+LINE_BREAKERS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+AWKWARD = LINE_BREAKERS + "\x00\x08\t\x7f\\\"'"
+awkward_text = st.text(st.one_of(st.sampled_from(AWKWARD), st.characters(exclude_categories=("Cs",))), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=awkward_text)
+def test_nquads_writer_escapes_every_line_break_and_round_trips(text):
+    node = URIRef("https://newsgraph.example/entity/x")
+    data = serialize_nquads([(node, node, Literal(text), node)])
+    assert len(data.splitlines()) == 1 and len(data.decode("utf-8").splitlines()) == 1, data
+    (quad,) = ox.parse(data, format=ox.RdfFormat.N_QUADS)
+    assert quad.object.value == text
+    dataset = Dataset()
+    dataset.parse(data=data, format="nquads")
+    assert [str(o) for _, _, o, _ in dataset.quads()] == [text]
+
