@@ -10,10 +10,15 @@ The shapes graph uses blank nodes (SHACL's own idiom for property shapes); the d
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import Problem
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 SHAPES_PATH = Path(__file__).parent / "shapes.ttl"
 GENERATED = Path("<generated RDF>")
@@ -21,10 +26,10 @@ BUG_HINT = "This is a bug in the RDF mapping stage if kg validate passed on the 
 
 
 def check_shapes(quads: Iterable[tuple], *, sources: Mapping[str, tuple[Path, int | None]] | None = None,
-                 shapes_path: Path = SHAPES_PATH) -> list[Problem]:
+                 shapes: Graph | None = None) -> list[Problem]:
     """Validate ``quads`` (rdflib terms, as generate_quads yields them) plus the ontology against
-    the shapes; returns one Problem per violation, sorted, each worded like
-    ``SHACL: ent:x skos:prefLabel: an entity needs exactly one preferred label``.
+    ``shapes`` (default: ``shapes.ttl``); returns one Problem per violation, sorted, each worded
+    ``SHACL: NODE PATH: the rule's sh:message [the constraint that failed, value ...]``.
 
     ``sources`` maps a node IRI (without its ``#fragment``) to the seeds file and line it came
     from (:func:`graph_model.rdf.node_sources`), so a problem points at the input; other nodes
@@ -40,21 +45,37 @@ def check_shapes(quads: Iterable[tuple], *, sources: Mapping[str, tuple[Path, in
     import pyshacl
     from rdflib import Graph
 
-    from .iris import PREFIXES, read_ontology_text
-
+    from .iris import PREFIXES
 
     data = Graph()
     for prefix, namespace in PREFIXES.items():
         data.bind(prefix, namespace)
     # The shapes are about each resource wherever it lives, so check the union of all graphs.
     data.addN((s, p, o, data) for s, p, o, _ in quads)
-    data.parse(data=read_ontology_text(), format="turtle")
-    shapes = Graph().parse(shapes_path, format="turtle")
-    conforms, results, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none",
-                                            allow_warnings=True, advanced=True)
+    data.addN((s, p, o, data) for s, p, o in _ontology_triples())
+    conforms, results, _ = pyshacl.validate(data, shacl_graph=read_shapes() if shapes is None else shapes,
+                                            inference="none", allow_warnings=True, advanced=True)
     if conforms:
         return []
     return sorted(_problems(results, data, sources or {}))
+
+
+def read_shapes(path: Path = SHAPES_PATH) -> Graph:
+    """The shapes graph in ``path`` (default: the contract, ``shapes.ttl``)."""
+    from rdflib import Graph
+
+    return Graph().parse(path, format="turtle")
+
+
+@functools.cache
+def _ontology_triples() -> tuple:
+    """The ontology's triples, parsed once per process: parsing it cost more than checking a
+    small corpus."""
+    from rdflib import Graph
+
+    from .iris import read_ontology_text
+
+    return tuple(Graph().parse(data=read_ontology_text(), format="turtle"))
 
 
 def _problems(results, data, sources) -> Iterable[Problem]:
@@ -70,12 +91,29 @@ def _problems(results, data, sources) -> Iterable[Problem]:
         detail = f"sh:{component[0].lower()}{component[1:].removesuffix('ConstraintComponent')}"
         value = results.value(result, SH.value)
         if value is not None and value != focus:
-            text = value.n3(names)
-            # An article body can be megabytes long: name the value, do not print it.
-            detail += f", value {text[:60]}…" if len(text) > 64 else f", value {text}"
+            detail += f", value {_format_value(value, names)}"
         where = f"{focus.n3(names)} {path}".strip()
         source, line = sources.get(str(focus).partition("#")[0], (GENERATED, None))
         yield Problem(source, line, f"SHACL: {where}: {message} [{detail}]", BUG_HINT)
+
+
+def _format_value(value, names) -> str:
+    """A term as in N-Triples, with prefixes; a literal cut at 64 characters (an article body
+    can be megabytes long) and escaped, so a problem stays on one line."""
+    from rdflib import Literal
+    from rdflib.namespace import XSD
+
+    from .rdf import escape_literal
+
+    if not isinstance(value, Literal):
+        return value.n3(names)
+    text = str(value)
+    quoted = f'"{escape_literal(text[:64])}{"…" if len(text) > 64 else ""}"'
+    if value.language:
+        return f"{quoted}@{value.language}"
+    if value.datatype and value.datatype != XSD.string:
+        return f"{quoted}^^{value.datatype.n3(names)}"
+    return quoted
 
 
 def _format_path(results, path, names) -> str:
