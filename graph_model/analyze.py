@@ -12,7 +12,8 @@ from dataclasses import asdict, dataclass
 
 import networkx as nx
 
-from .errors import UsageError, did_you_mean
+from .errors import UsageError
+from .lookup import find_graph_entity_id
 
 LOUVAIN_SEED = 42  # communities must not change from run to run
 
@@ -99,15 +100,9 @@ class Hop:
 
 
 def find_entity(graph: nx.MultiDiGraph, text: str) -> str:
-    """The node whose id, label or alias is ``text`` (case-insensitive); UsageError otherwise."""
-    if text in graph:
-        return text
-    wanted = text.casefold()
-    for node, data in graph.nodes(data=True):
-        if wanted in {node.casefold(), data.get("label", "").casefold(), *(a.casefold() for a in data.get("aliases", []))}:
-            return node
-    names = list(graph.nodes) + [d.get("label", "") for _, d in graph.nodes(data=True)]
-    raise UsageError(f"no entity named '{text}'.", did_you_mean(text, names) or "Check 'kg stats' or the registry.")
+    """The node that ``text`` names: its id, or its label or an alias ignoring case, accents and
+    spacing (the one rule, in :mod:`graph_model.lookup`). Raises UsageError if none or several do."""
+    return find_graph_entity_id(graph, text)
 
 
 def shortest_paths(graph: nx.MultiDiGraph, source: str, target: str, *, limit: int = 5) -> list[list[Hop]]:

@@ -154,23 +154,18 @@ def build(seeds_dir, out_dir, no_shapes, no_render, store_url, query_endpoint, u
 
 @main.command("queries")
 def list_queries():
-    """List the named queries with their parameters.
+    """List the named queries with their parameters, and where each comes from.
+
+    The queries shipped with graph-model, plus your own NAME.rq files in ./queries; one of
+    yours with a shipped query's name replaces it.
 
     \b
     Example:
       kg queries
     """
-    from .queries import read_named_queries
+    from .queries import format_query_catalogue, read_named_queries
 
-    import textwrap
-
-    for query in read_named_queries().values():
-        click.echo(f"{query.name}\n  {query.summary}")
-        if query.description:
-            click.echo(textwrap.fill(query.description, width=96, initial_indent="    ", subsequent_indent="    "))
-        for param in query.params:
-            default = f" (default: {param.default})" if param.default else ""
-            click.echo(f"  --param {param.name}=...  {param.kind.value}: {param.description}{default}")
+    _echo(format_query_catalogue(read_named_queries()))
 
 
 def _parse_params(params: tuple[str, ...]) -> dict[str, str]:

@@ -1,6 +1,12 @@
-"""Stage 5: the named questions users ask, as SPARQL files in ``queries/``.
+"""Stage 5: the named questions users ask, as SPARQL files (``NAME.rq``).
 
-Each ``queries/NAME.rq`` opens with ``#+`` comment lines (the grlc convention) holding YAML::
+The catalogue is the queries shipped with the package (the repository's ``queries/``,
+installed as ``graph_model.named_queries``) plus the user's own: ``./queries/*.rq`` in the
+working directory, or an explicit ``queries_dir``. A user's query with the name of a shipped
+one replaces it (so a copied and edited ``proposers.rq`` is the one that runs), and
+``kg queries`` says so.
+
+Each ``NAME.rq`` opens with ``#+`` comment lines (the grlc convention) holding YAML::
 
     #+ summary: Who proposed an initiative, with the quote from each article
     #+ description: ...
@@ -12,14 +18,15 @@ Each ``queries/NAME.rq`` opens with ``#+`` comment lines (the grlc convention) h
 
 Parameters are bound as SPARQL substitutions, never pasted into the query text. An ``entity``
 parameter takes an id or any label or alias and becomes the entity's IRI; a ``string``
-parameter becomes a plain literal.
+parameter becomes a plain literal. Which entity a text names is the rule in :mod:`.lookup`.
 """
 
 from __future__ import annotations
 
 import enum
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from importlib import resources
 from pathlib import Path
 
 import yaml
@@ -27,7 +34,8 @@ import yaml
 from .errors import InputError, Problem, UsageError, did_you_mean
 from .iris import entity_iri
 
-SPARQL_DIR = Path(__file__).parent / "sparql"
+#: The package holding the shipped named queries (setuptools maps the repository's queries/ to it).
+SHIPPED_QUERIES_PACKAGE = "graph_model.named_queries"
 
 
 class ParamKind(str, enum.Enum):
@@ -53,12 +61,24 @@ class NamedQuery:
     description: str
     params: tuple[QueryParam, ...]
     text: str
+    #: True for a query shipped with the package, False for the user's own.
+    shipped: bool = True
+    #: For a user's query: True when it replaces the shipped query of the same name.
+    overrides: bool = False
 
 
-def default_queries_dir() -> Path:
-    """``./queries`` when run from a project checkout, else the one beside the package."""
+def shipped_queries_dir() -> Path | None:
+    """The directory of the named queries installed with the package (None if it is missing)."""
+    try:
+        return Path(resources.files(SHIPPED_QUERIES_PACKAGE))
+    except ModuleNotFoundError:
+        return None
+
+
+def default_queries_dir() -> Path | None:
+    """``./queries`` if the working directory has one (the user's own queries), else None."""
     here = Path.cwd() / "queries"
-    return here if here.is_dir() else Path(__file__).resolve().parent.parent / "queries"
+    return here if here.is_dir() else None
 
 
 def parse_named_query(text: str, path: Path) -> NamedQuery:
@@ -91,28 +111,72 @@ def parse_named_query(text: str, path: Path) -> NamedQuery:
 
 
 def read_named_queries(queries_dir: Path | None = None) -> dict[str, NamedQuery]:
-    """Every named query in ``queries_dir``, by name, sorted.
+    """Every named query, by name, sorted: the shipped ones plus those in ``queries_dir``
+    (default: ``./queries`` if there is one), which replace shipped ones of the same name.
 
     Parsed once per version of the files (a server answers many requests; an edited file is
-    picked up because its modification time changes the cache key).
+    picked up because its modification time changes the cache key). Raises UsageError if an
+    explicit ``queries_dir`` is not a directory, InputError for a bad header or if no query is
+    found at all (an installation without its package data).
     """
-    paths = sorted((queries_dir or default_queries_dir()).glob("*.rq"))
-    return dict(_parse_catalogue(tuple((p, p.stat().st_mtime_ns) for p in paths)))
+    shipped_dir = shipped_queries_dir()
+    if queries_dir is not None and not Path(queries_dir).is_dir():
+        raise UsageError(f"no queries directory '{queries_dir}'.", "Pass a directory that holds NAME.rq files.")
+    user_dir = Path(queries_dir) if queries_dir is not None else default_queries_dir()
+    queries = dict(_parse_catalogue(_files(shipped_dir), shipped=True)) if shipped_dir else {}
+    # In a checkout, ./queries is the shipped directory itself (an editable install): not a user's.
+    if user_dir is not None and (shipped_dir is None or user_dir.resolve() != shipped_dir.resolve()):
+        for name, query in _parse_catalogue(_files(user_dir), shipped=False):
+            queries[name] = replace(query, overrides=name in queries)
+    if not queries:
+        looked = ", ".join(str(d) for d in (shipped_dir or SHIPPED_QUERIES_PACKAGE, user_dir or "./queries"))
+        raise InputError(Problem(Path(user_dir or shipped_dir or "queries"), None,
+                                 f"no named queries (*.rq) found (looked in {looked})",
+                                 "The installation lacks its package data: reinstall graph-model, "
+                                 "or put NAME.rq files in ./queries."))
+    return dict(sorted(queries.items()))
 
 
-@functools.lru_cache(maxsize=8)
-def _parse_catalogue(files: tuple[tuple[Path, int], ...]) -> tuple[tuple[str, NamedQuery], ...]:
-    return tuple((p.stem, parse_named_query(p.read_text(encoding="utf-8"), p)) for p, _ in files)
+def _files(directory: Path) -> tuple[tuple[Path, int], ...]:
+    return tuple((p, p.stat().st_mtime_ns) for p in sorted(directory.glob("*.rq")))
+
+
+@functools.lru_cache(maxsize=16)
+def _parse_catalogue(files: tuple[tuple[Path, int], ...], *, shipped: bool) -> tuple[tuple[str, NamedQuery], ...]:
+    return tuple((p.stem, replace(parse_named_query(p.read_text(encoding="utf-8"), p), shipped=shipped))
+                 for p, _ in files)
 
 
 @functools.lru_cache(maxsize=64)
-def _read_internal(name: str) -> str:
-    return (SPARQL_DIR / f"{name}.rq").read_text(encoding="utf-8")
-
-
 def read_internal_query(name: str) -> str:
-    """A query the library itself runs (``graph_model/sparql/NAME.rq``)."""
-    return _read_internal(name)
+    """A query the library itself runs (``graph_model/sparql/NAME.rq``, package data)."""
+    return resources.files("graph_model").joinpath("sparql", f"{name}.rq").read_text(encoding="utf-8")
+
+
+def format_query_catalogue(queries: dict[str, NamedQuery]) -> str:
+    """``kg queries``: each query with its summary, description and parameters, under the
+    directory it comes from (shipped with the package, or the user's own)."""
+    import textwrap
+
+    lines = []
+    for shipped in (True, False):
+        group = [q for q in queries.values() if q.shipped is shipped]
+        if not group:
+            continue
+        where = group[0].path.parent
+        if lines:
+            lines.append("")
+        lines.append(f"shipped with graph-model ({where}):" if shipped else f"your own ({where}):")
+        for query in group:
+            lines.append(f"{query.name}  (replaces the shipped query)" if query.overrides else query.name)
+            lines.append(f"  {query.summary}")
+            if query.description:
+                lines.append(textwrap.fill(query.description, width=96, initial_indent="    ",
+                                           subsequent_indent="    "))
+            for param in query.params:
+                default = f" (default: {param.default})" if param.default else ""
+                lines.append(f"  --param {param.name}=...  {param.kind.value}: {param.description}{default}")
+    return "\n".join(lines)
 
 
 def get_named_query(name: str, queries_dir: Path | None = None) -> NamedQuery:
@@ -151,30 +215,14 @@ def resolve_params(query: NamedQuery, values: dict[str, str], resolve_entity) ->
 
 
 def resolve_entity(store, text: str) -> str:
-    """The id of the entity whose id, label or alias is ``text`` (case-insensitive).
+    """The id of the entity in ``store`` that ``text`` names: its id, or its label or an alias
+    ignoring case, accents and spacing (the rule in :mod:`graph_model.lookup`).
 
-    Raises UsageError naming the closest names when nothing (or more than one entity) matches.
+    Raises UsageError listing the ids when several entities match, naming the closest when none does.
     """
-    import pyoxigraph as ox
+    from .lookup import find_store_entity_id
 
-    from .results import QueryResult
-
-    # Exact names are index lookups; only when none matches, scan every name ignoring case.
-    ids = []
-    for query_name in ("entity-by-exact-name", "entity-by-name"):
-        rows = QueryResult.from_pyoxigraph(
-            store.query(read_internal_query(query_name), bindings={"name": ox.Literal(text)})).records()
-        ids = sorted({r["id"] for r in rows})
-        if ids:
-            break
-    if len(ids) == 1:
-        return ids[0]
-    if len(ids) > 1:
-        raise UsageError(f"'{text}' names several entities: {', '.join(ids)}.", "Pass one of the ids instead.")
-    names = QueryResult.from_pyoxigraph(store.query(read_internal_query("entity-names"))).records()
-    id_by_name = {r["n"]: r["id"] for r in names} | {r["id"]: r["id"] for r in names}
-    close = did_you_mean(text, id_by_name)
-    raise UsageError(f"no entity named '{text}'.", close or "Run 'kg sparql' or 'kg stats' to see what the graph holds.")
+    return find_store_entity_id(store, text)
 
 
 def run_named_query(store, name: str, params: dict[str, str] | None = None, *,
