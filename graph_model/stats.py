@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .iris import KG_NS
 from .queries import read_internal_query
 from .results import QueryResult
+from .vocabulary import EntityType, stored_member
 
 
 @dataclass(frozen=True)
@@ -21,13 +23,17 @@ class GraphStats:
 
 
 def compute_stats(store) -> GraphStats:
-    """Count entities, statements and quads in ``store``."""
-    def counts(name: str) -> dict[str, int]:
-        rows = QueryResult.from_pyoxigraph(store.query(read_internal_query(name))).records()
-        return {row["key"].rsplit("#", 1)[-1]: int(row["count"]) for row in rows}
+    """Count entities, statements and quads in ``store``.
 
-    return GraphStats(len(store), counts("stats-entities-by-type"), counts("stats-statements-by-predicate"),
-                      counts("stats-statements-by-article"))
+    Keys: :class:`EntityType` values, predicate names, article ids (each read from its IRI or id).
+    """
+    def counts(name: str, key) -> dict[str, int]:
+        rows = QueryResult.from_pyoxigraph(store.query(read_internal_query(name))).records()
+        return {key(row["key"]): int(row["count"]) for row in rows}
+
+    return GraphStats(len(store), counts("stats-entities-by-type", lambda iri: stored_member(EntityType, iri).value),
+                      counts("stats-statements-by-predicate", lambda iri: iri.removeprefix(KG_NS)),
+                      counts("stats-statements-by-article", str))
 
 
 def format_stats(stats: GraphStats) -> str:

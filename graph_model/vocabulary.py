@@ -15,6 +15,7 @@ from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
 from . import iris
+from .errors import StoreError
 from .iris import read_ontology_text
 
 ENT = Namespace(iris.ENT_NS)
@@ -109,7 +110,11 @@ class KG(DefinedNamespace):
 
 
 class EntityType(str, enum.Enum):
-    """The types an entity in the registry may have."""
+    """The types an entity in the registry may have: the one list of them in code.
+
+    A value is the type's name in the registry YAML and its class in the ontology (``kg:Person``);
+    code that reads the graph keys on the IRI (:func:`member_by_iri`), never on a label.
+    """
 
     PERSON = "Person"
     STATE = "State"
@@ -154,6 +159,34 @@ class Modality(str, enum.Enum):
         return KG[self.value.capitalize()]
 
 
+def member_by_iri(kind: type[enum.Enum], iri: str):
+    """The member of ``kind`` (an enum whose members have an ``iri``: EntityType, Modality,
+    dates.DatePrecision) that ``iri`` names. Code keys on these IRIs, never on their labels.
+    Raises ValueError naming the members when none has that IRI.
+
+    >>> member_by_iri(EntityType, "https://newsgraph.example/ontology#Organisation")
+    <EntityType.ORGANISATION: 'Organisation'>
+    """
+    for member in kind:
+        if str(member.iri) == str(iri):
+            return member
+    raise ValueError(f"<{iri}> is no {_kind_and_members(kind)}")
+
+
+def _kind_and_members(kind: type[enum.Enum]) -> str:
+    return f"{kind.__name__} ({', '.join(str(m.value) for m in kind)})"
+
+
+def stored_member(kind: type[enum.Enum], iri: str):
+    """:func:`member_by_iri` for an IRI read from a store: StoreError, with the fix, for one this
+    code does not know (a store built by another version of graph_model)."""
+    try:
+        return member_by_iri(kind, iri)
+    except ValueError as exc:
+        raise StoreError(f"the store holds <{iri}>, which is no {_kind_and_members(kind)}. It was built by "
+                         "another version of graph_model: run 'kg build' again.") from exc
+
+
 @dataclass(frozen=True)
 class Relation:
     """A predicate a statement may use, with the entity types it accepts."""
@@ -196,8 +229,8 @@ def read_relations() -> dict[str, Relation]:
             name=name,
             label=props["http://www.w3.org/2000/01/rdf-schema#label"][0],
             comment=props["http://www.w3.org/2000/01/rdf-schema#comment"][0],
-            subject_types=frozenset(EntityType(v[len(ns):]) for v in props[str(SCHEMA.domainIncludes)]),
-            object_types=frozenset(EntityType(v[len(ns):]) for v in props[str(SCHEMA.rangeIncludes)]),
+            subject_types=frozenset(member_by_iri(EntityType, v) for v in props[str(SCHEMA.domainIncludes)]),
+            object_types=frozenset(member_by_iri(EntityType, v) for v in props[str(SCHEMA.rangeIncludes)]),
         )
     return relations
 

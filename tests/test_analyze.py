@@ -65,3 +65,48 @@ def test_network_exports_round_trip_with_counts_types_and_sources(seed_store, se
     sources = [d["sources"] for u, v, d in network.edges(data=True) if (u, v) == ("lukashenko", "helsinki-2")
                and d["predicate"] == "proposes"]
     assert [int(s) for s in sources] == [4]
+
+
+def test_projection_and_stats_key_types_precisions_and_modalities_by_iri_not_label(seed_build, seed_graph):
+    """Relabel every class and individual in the ontology: no key the code reads may change."""
+    from graph_model.stats import compute_stats
+    from graph_model.store import GraphStore
+    from graph_model.vocabulary import EntityType
+
+    store = GraphStore.in_memory()
+    store.load_nquads(seed_build[2])
+    store.load_ontology()
+    store.ox.update("""
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        PREFIX kg: <https://newsgraph.example/ontology#>
+        DELETE { GRAPH ?g { ?term rdfs:label ?label } } INSERT { GRAPH ?g { ?term rdfs:label "relabelled"@de } }
+        WHERE { GRAPH ?g { ?term rdfs:label ?label } FILTER(?term IN (kg:Person, kg:Organisation, kg:DayPrecision,
+                kg:YearPrecision, kg:LateYearPrecision, kg:MonthDayPrecision, kg:Asserted, kg:Proposed, kg:Possible)) }""")
+    relabelled = project_graph(store)
+    assert dict(relabelled.nodes(data="type")) == dict(seed_graph.nodes(data="type"))
+    assert set(dict(relabelled.nodes(data="type")).values()) <= {t.value for t in EntityType}
+
+    def qualifiers(graph):
+        return sorted((s["statement"], s["precision"] or "", s["modality"])
+                      for _, _, d in graph.edges(data=True) for s in d["statements"])
+
+    assert qualifiers(relabelled) == qualifiers(seed_graph)
+    assert {p for _, p, _ in qualifiers(seed_graph)} >= {"day", "year", "late year", ""}
+    assert {m for _, _, m in qualifiers(seed_graph)} == {"asserted", "proposed", "possible"}
+    assert compute_stats(store).entities_by_type["Person"] == sum(
+        1 for _, t in seed_graph.nodes(data="type") if t == "Person")
+
+
+def test_a_store_with_a_type_this_code_does_not_know_is_a_store_error(seed_build):
+    from graph_model.errors import StoreError
+    from graph_model.store import GraphStore
+
+    store = GraphStore.in_memory()
+    store.load_nquads(seed_build[2])
+    store.ox.update("""
+        PREFIX kg: <https://newsgraph.example/ontology#>
+        DELETE { GRAPH ?g { ?e kg:entityType kg:Topic } } INSERT { GRAPH ?g { ?e kg:entityType kg:Subject } }
+        WHERE { GRAPH ?g { ?e kg:entityType kg:Topic } }""")
+    with pytest.raises(StoreError, match=r"the store holds <https://newsgraph\.example/ontology#Subject>, which is "
+                                         r"no EntityType \(Person, .*Document\)\. .* run 'kg build' again\."):
+        project_graph(store)
