@@ -1,8 +1,10 @@
 """Stage 1: read the articles, the entity registry and the per-article mappings from ``seeds/``.
 
-Reading never stops at the first problem: YAML syntax errors and schema errors are collected as
-:class:`~graph_model.errors.Problem` with their file and line, and whatever could be read is
-returned, so one ``kg validate`` run reports everything.
+Reading never stops at the first problem: undecodable files, YAML syntax errors and schema
+errors are collected as :class:`~graph_model.errors.Problem` with their file and line, and
+whatever could be read is returned, so one ``kg validate`` run reports everything. The file
+format itself is in :mod:`graph_model.schema`, the line-numbered YAML in
+:mod:`graph_model.yaml_reader`, the decoding of files in :mod:`graph_model.textfile`.
 """
 
 from __future__ import annotations
@@ -11,64 +13,27 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
-from .errors import Problem, did_you_mean
+from .errors import Problem, ValidationFailed, show_value
+from .schema import (  # noqa: F401 - ID_PATTERN and the schemas are re-exported
+    ID_PATTERN,
+    ArticleSchema,
+    EntitySchema,
+    MappingFileSchema,
+    SourcedValueSchema,
+    StatementSchema,
+    schema_problems,
+    validate_block,
+)
+from .textfile import decode_utf8, read_file_bytes
 from .vocabulary import EntityType, Modality
+from .yaml_reader import parse_located_yaml  # noqa: F401 - re-exported
 
 ARTICLES_DIR = "articles"
 ENTITIES_DIR = "entities"
 MAPPING_DIR = "mapping"
-ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
-
-# ---------------------------------------------------------------- schema (the file format)
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class EntitySchema(_Strict):
-    id: str = Field(pattern=ID_PATTERN)
-    type: EntityType
-    label: str = Field(min_length=1)
-    aliases: list[str] = []
-    description: str = ""
-
-
-class SourcedValueSchema(_Strict):
-    value: str = Field(min_length=1)
-    quote: str = Field(min_length=1)
-
-
-class ArticleSchema(_Strict):
-    file: str = Field(min_length=1)
-    title: str | None = None
-    publisher: SourcedValueSchema | None = None
-    date: SourcedValueSchema | None = None
-
-
-class StatementSchema(_Strict):
-    subject: str = Field(min_length=1)
-    predicate: str = Field(min_length=1)
-    object: str = Field(min_length=1)
-    quote: str = Field(min_length=1)
-    speaker: str | None = None
-    date: str | None = None
-    place: str | None = None
-    event: str | None = None
-    role: str | None = None
-    involvement: str | None = None
-    modality: Modality = Modality.ASSERTED
-
-
-class MappingFileSchema(_Strict):
-    article: ArticleSchema
-    statements: list[StatementSchema] = []
-
-
-# ---------------------------------------------------------------- what reading returns
 
 @dataclass(frozen=True)
 class Article:
@@ -146,191 +111,67 @@ class Corpus:
     entities: dict[str, Entity]
     mappings: list[ArticleMapping]
     problems: list[Problem]
+    # What could not be read, so validation can report its consequences once instead of at
+    # every statement: article and entity files that exist but could not be read as a whole,
+    # ids of rejected entity blocks, whether every entity block was read, missing folders.
+    unreadable: set[Path] = field(default_factory=set)
+    invalid_entity_ids: set[str] = field(default_factory=set)
+    registry_complete: bool = True
+    missing_dirs: set[str] = field(default_factory=set)
 
 
-# ---------------------------------------------------------------- YAML with line numbers
+def read_articles(articles_dir: Path, problems: list[Problem] | None = None, *,
+                  unreadable: set[Path] | None = None) -> dict[str, Article]:
+    """Every ``*.txt`` in ``articles_dir``, by file stem, with the exact text and its SHA-256.
 
-class _LocatedDict(dict):
-    line: int
-    key_lines: dict
-
-
-class _LocatedList(list):
-    line: int
-    item_lines: list
-
-
-def parse_located_yaml(text: str, path: Path, problems: list[Problem]):
-    """Parse YAML text into dicts and lists that remember the 1-based line of every value.
-
-    Scalars stay strings (``2017-07-05`` is not turned into a date), except null and booleans.
-    Syntax errors and duplicate keys are appended to ``problems``; returns None on a syntax error.
+    A file that cannot be read or is not UTF-8 is reported in ``problems`` and added to
+    ``unreadable``; without ``problems``, the first such file raises ValidationFailed.
     """
-    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        root = yaml.compose(text, Loader=loader_class)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        column = mark.column + 1 if mark else None
-        what = exc.problem or exc.context or "invalid YAML"
-        where = f" (column {column})" if column else ""
-        problems.append(Problem(path, line, f"YAML syntax error: {what}{where}",
-                                "Check the indentation and quoting on this line and the one before; "
-                                "quotes containing ':' or '\"' need single quotes.", column))
-        return None
-    return _convert(root, path, problems) if root is not None else None
-
-
-def _convert(node, path: Path, problems: list[Problem]):
-    if isinstance(node, yaml.MappingNode):
-        result = _LocatedDict()
-        result.line = node.start_mark.line + 1
-        result.key_lines = {}
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            if key in result:
-                problems.append(Problem(path, key_node.start_mark.line + 1, f"duplicate key '{key}'",
-                                        "Each key may appear once in a block; merge the two or remove one."))
-            result[key] = _convert(value_node, path, problems)
-            result.key_lines[key] = key_node.start_mark.line + 1
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        result = _LocatedList(_convert(item, path, problems) for item in node.value)
-        result.line = node.start_mark.line + 1
-        result.item_lines = [item.start_mark.line + 1 for item in node.value]
-        return result
-    tag = node.tag.rsplit(":", 1)[-1]
-    if tag == "null":
-        return None
-    if tag == "bool":
-        return node.value.lower() in ("true", "yes", "on")
-    return node.value
-
-
-def _validate_item(schema: type[BaseModel], item, path: Path, line: int, problems: list[Problem]):
-    """Validate one YAML block against ``schema``; problems go to ``problems``, returns the model or None.
-
-    Unknown fields are reported and then ignored, so the rest of the block is still checked.
-    """
-    if isinstance(item, dict):
-        known = {k: v for k, v in item.items() if k in schema.model_fields}
-        for key in item.keys() - known.keys():
-            allowed = sorted(schema.model_fields)
-            hint = f"{did_you_mean(key, allowed)} Allowed fields: {', '.join(allowed)}.".strip()
-            problems.append(Problem(path, item.key_lines.get(key, line), f"unknown field '{key}'", hint))
-        if len(known) != len(item):
-            located = _LocatedDict(known)
-            located.line, located.key_lines = item.line, item.key_lines
-            item = located
-    try:
-        return schema.model_validate(item)
-    except ValidationError as exc:
-        problems.extend(_schema_problems(exc, item, path, schema, line))
-        return None
-
-
-def _line_at(data, loc: tuple, default_line: int = 1) -> int:
-    """The line of the value at pydantic location ``loc`` in located YAML data."""
-    line = getattr(data, "line", default_line)
-    current = data
-    for part in loc:
-        if isinstance(current, _LocatedDict) and part in current:
-            line = current.key_lines.get(part, line)
-            current = current[part]
-        elif isinstance(current, _LocatedList) and isinstance(part, int) and part < len(current):
-            line = current.item_lines[part]
-            current = current[part]
-        else:
-            break
-    return line
-
-
-def _schema_problems(exc: ValidationError, data, path: Path, schema: type[BaseModel],
-                     default_line: int = 1) -> list[Problem]:
-    problems = []
-    for error in exc.errors():
-        loc = tuple(error["loc"])
-        line = _line_at(data, loc, default_line)
-        name = str(loc[-1]) if loc else ""
-        kind = error["type"]
-        parent_schema = _schema_at(schema, loc[:-1])
-        allowed = sorted(parent_schema.model_fields) if parent_schema else []
-        if kind == "extra_forbidden":
-            message = f"unknown field '{name}'"
-            hint = did_you_mean(name, allowed) or ""
-            hint = f"{hint} Allowed fields: {', '.join(allowed)}.".strip()
-        elif kind == "missing":
-            message = f"missing field '{name}'"
-            hint = f"Add '{name}:' to this block."
-        elif kind == "enum":
-            choices = [m.value for m in _enum_for(name)]
-            message = f"'{error['input']}' is not an allowed {name}"
-            hint = (did_you_mean(str(error["input"]), choices) + f" Allowed: {', '.join(choices)}.").strip()
-        elif kind == "string_pattern_mismatch":
-            message = f"{name} '{error['input']}' is not a valid id"
-            hint = "Ids use lowercase letters, digits and single '-' between them, e.g. 'osce-pa'."
-        elif kind == "string_too_short":
-            message = f"'{name}' is empty"
-            hint = f"Give '{name}' a value or remove the line."
-        else:
-            message = f"{'.'.join(str(p) for p in loc)}: {error['msg']}"
-            hint = "See docs/mapping-format.md for the expected shape."
-        problems.append(Problem(path, line, message, hint))
-    return problems
-
-
-def _schema_at(schema: type[BaseModel], loc: tuple):
-    current = schema
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        field_info = current.model_fields.get(part)
-        if field_info is None:
-            return None
-        annotation = field_info.annotation
-        for candidate in (annotation, *getattr(annotation, "__args__", ())):
-            inner = getattr(candidate, "__args__", (candidate,))
-            models = [c for c in (candidate, *inner) if isinstance(c, type) and issubclass(c, BaseModel)]
-            if models:
-                current = models[0]
-                break
-        else:
-            return None
-    return current
-
-
-def _enum_for(name: str):
-    return {"type": EntityType, "modality": Modality}.get(name, EntityType)
-
-
-# ---------------------------------------------------------------- readers
-
-def read_articles(articles_dir: Path) -> dict[str, Article]:
-    """Every ``*.txt`` in ``articles_dir``, by file stem, with the exact text and its SHA-256."""
+    found: list[Problem] = [] if problems is None else problems
     articles = {}
     for path in sorted(articles_dir.glob("*.txt")):
-        data = path.read_bytes()
-        articles[path.stem] = Article(path.stem, path, data.decode("utf-8"), hashlib.sha256(data).hexdigest())
+        data = read_file_bytes(path, found, kind="an article")
+        text = decode_utf8(data, path, found) if data is not None else None
+        if text is None:
+            if unreadable is not None:
+                unreadable.add(path)
+            continue
+        articles[path.stem] = Article(path.stem, path, text, hashlib.sha256(data).hexdigest())
+    if problems is None and found:
+        raise ValidationFailed(found)
     return articles
 
 
 def read_entities(entity_files: list[Path], problems: list[Problem]) -> dict[str, Entity]:
     """The entity registry from ``entity_files``; duplicate ids are reported in ``problems``."""
-    entities: dict[str, Entity] = {}
+    return _read_registry(entity_files, problems, Corpus(Path("."), {}, {}, [], problems)).entities
+
+
+def _read_registry(entity_files: list[Path], problems: list[Problem], corpus: Corpus) -> Corpus:
+    """Read ``entity_files`` into ``corpus.entities``, noting in ``corpus`` what could not be read."""
+    entities = corpus.entities
     for path in entity_files:
-        data = parse_located_yaml(path.read_text(encoding="utf-8"), path, problems)
-        if data is None:
+        readable, data = _read_yaml(path, problems, "an entity file")
+        if not readable:
+            corpus.unreadable.add(path)
+            corpus.registry_complete = False
+            continue
+        if data is None:  # an empty file: nothing registered, nothing lost
             continue
         items = data.get("entities") if isinstance(data, dict) else None
         if not isinstance(items, list):
             problems.append(Problem(path, getattr(data, "line", 1), "no 'entities:' list",
                                     "An entity file holds 'entities:' followed by a list of entities."))
+            corpus.registry_complete = False
             continue
+        for key in sorted(data.keys() - {"entities"}):
+            problems.append(Problem(path, data.key_lines[key], f"unknown field {show_value(key)}",
+                                    "An entity file holds only 'entities:'; move the entry into that list."))
         for index, item in enumerate(items):
             line = items.item_lines[index]
-            model = _validate_item(EntitySchema, item, path, line, problems)
+            model = validate_block(EntitySchema, item, path, line, problems)
             if model is None:
+                _note_rejected_entity(item, corpus)
                 continue
             if model.id in entities:
                 first = entities[model.id]
@@ -340,15 +181,26 @@ def read_entities(entity_files: list[Path], problems: list[Problem]) -> dict[str
                 continue
             entities[model.id] = Entity(model.id, model.type, model.label, tuple(model.aliases),
                                         model.description, path, line)
-    return entities
+    return corpus
+
+
+def _note_rejected_entity(item, corpus: Corpus) -> None:
+    """Remember a rejected entity's id, so statements naming it are not reported as naming an
+    unknown entity; without an id, any unknown id may be this one: the registry is incomplete."""
+    entity_id = item.get("id") if isinstance(item, dict) else None
+    if isinstance(entity_id, str) and entity_id.strip():
+        corpus.invalid_entity_ids.add(entity_id.strip())
+    else:
+        corpus.registry_complete = False
 
 
 def read_mapping(path: Path, problems: list[Problem]) -> ArticleMapping | None:
     """One article's mapping file, or None if it cannot be read at all."""
-    data = parse_located_yaml(path.read_text(encoding="utf-8"), path, problems)
+    readable, data = _read_yaml(path, problems, "a mapping")
+    if not readable:
+        return None
     if data is None:
-        if not any(p.path == path for p in problems):
-            problems.append(Problem(path, 1, "the mapping file is empty",
+        problems.append(Problem(path, 1, "the mapping file is empty",
                                     "A mapping holds 'article:' and 'statements:'; see docs/mapping-format.md."))
         return None
     if not isinstance(data, dict):
@@ -360,7 +212,7 @@ def read_mapping(path: Path, problems: list[Problem]) -> ArticleMapping | None:
     try:
         header_model = MappingFileSchema.model_validate({**header, "statements": []})
     except ValidationError as exc:
-        problems.extend(_schema_problems(exc, data, path, MappingFileSchema))
+        problems.extend(schema_problems(exc, data, path, MappingFileSchema))
         header_model = None
     statements = []
     if not isinstance(statements_data, list):
@@ -368,7 +220,7 @@ def read_mapping(path: Path, problems: list[Problem]) -> ArticleMapping | None:
                                 "Write each statement as a '- subject: ...' item."))
         statements_data = []
     for index, item in enumerate(statements_data):
-        model = _validate_item(StatementSchema, item, path, statements_data.item_lines[index], problems)
+        model = validate_block(StatementSchema, item, path, statements_data.item_lines[index], problems)
         if model is None:
             continue
         lines = dict(item.key_lines)
@@ -395,6 +247,16 @@ def read_mapping(path: Path, problems: list[Problem]) -> ArticleMapping | None:
         publisher=sourced("publisher"), date=sourced("date"), statements=tuple(statements))
 
 
+def _read_yaml(path: Path, problems: list[Problem], kind: str):
+    """(readable, data): readable is False if a problem stopped the file being read as a
+    whole; data is None for an empty file too."""
+    before = len(problems)
+    data = read_file_bytes(path, problems, kind=kind)
+    text = decode_utf8(data, path, problems) if data is not None else None
+    located = parse_located_yaml(text, path, problems) if text is not None else None
+    return not (located is None and len(problems) > before), located
+
+
 def read_corpus(seeds_dir: Path | str) -> Corpus:
     """Read ``seeds_dir``: ``articles/*.txt``, ``entities/*.yaml`` and ``mapping/*.yaml``.
 
@@ -403,17 +265,31 @@ def read_corpus(seeds_dir: Path | str) -> Corpus:
     """
     seeds_dir = Path(seeds_dir)
     problems: list[Problem] = []
+    corpus = Corpus(seeds_dir, {}, {}, [], problems)
+    if not seeds_dir.is_dir():
+        what = "is not a directory" if seeds_dir.exists() else "no such directory"
+        problems.append(Problem(seeds_dir, None, f"seeds directory: {what}",
+                                f"A seeds directory holds {ARTICLES_DIR}/, {ENTITIES_DIR}/ and {MAPPING_DIR}/; "
+                                "pass --seeds to point at one."))
+        corpus.missing_dirs = {ARTICLES_DIR, ENTITIES_DIR, MAPPING_DIR}
+        corpus.registry_complete = False
+        return corpus
     for sub in (ARTICLES_DIR, ENTITIES_DIR, MAPPING_DIR):
         if not (seeds_dir / sub).is_dir():
+            corpus.missing_dirs.add(sub)
             problems.append(Problem(seeds_dir / sub, None, "directory is missing",
                                     f"A seeds directory holds {ARTICLES_DIR}/, {ENTITIES_DIR}/ and {MAPPING_DIR}/; "
                                     "pass --seeds to point at one."))
-    articles = read_articles(seeds_dir / ARTICLES_DIR) if (seeds_dir / ARTICLES_DIR).is_dir() else {}
-    entity_files = sorted((seeds_dir / ENTITIES_DIR).glob("*.yaml"))
-    entities = read_entities(entity_files, problems)
-    mappings = []
+    if ENTITIES_DIR in corpus.missing_dirs:
+        corpus.registry_complete = False
+    for sub in (ENTITIES_DIR, MAPPING_DIR):
+        for path in sorted((seeds_dir / sub).glob("*.yml")):
+            problems.append(Problem(path, None, "not read: only '*.yaml' files are",
+                                    f"Rename it to {path.stem}.yaml."))
+    corpus.articles.update(read_articles(seeds_dir / ARTICLES_DIR, problems, unreadable=corpus.unreadable))
+    _read_registry(sorted((seeds_dir / ENTITIES_DIR).glob("*.yaml")), problems, corpus)
     for path in sorted((seeds_dir / MAPPING_DIR).glob("*.yaml")):
         mapping = read_mapping(path, problems)
         if mapping is not None:
-            mappings.append(mapping)
-    return Corpus(seeds_dir, articles, entities, mappings, problems)
+            corpus.mappings.append(mapping)
+    return corpus

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from rdflib import URIRef
 from rdflib.namespace import XSD
 
+from .errors import show_value
 from .vocabulary import KG
 
 
@@ -61,12 +62,14 @@ class DateFormatError(ValueError):
     """A date string is malformed or names a day that does not exist."""
 
 
+# [0-9], not \d: \d also matches other scripts' digits ("٢٠١٧"), which int() reads as 2017 but
+# which are no XSD lexical form.
 _PATTERNS = [
-    (re.compile(r"(\d{4})-(\d{2})-(\d{2})"), "day"),
-    (re.compile(r"(\d{4})-(\d{2})"), "month"),
-    (re.compile(r"(\d{4})"), "year"),
-    (re.compile(r"(early|mid|late) (\d{4})"), "part"),
-    (re.compile(r"--(\d{2})-(\d{2})"), "month-day"),
+    (re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})"), "day"),
+    (re.compile(r"([0-9]{4})-([0-9]{2})"), "month"),
+    (re.compile(r"([0-9]{4})"), "year"),
+    (re.compile(r"(early|mid|late) ([0-9]{4})"), "part"),
+    (re.compile(r"--([0-9]{2})-([0-9]{2})"), "month-day"),
 ]
 
 
@@ -101,7 +104,7 @@ def parse_date(text: str) -> PartialDate:
             return PartialDate(text, match[2], XSD.gYear, precision, int(match[2]))
         _check_day(text, 2000, int(match[1]), int(match[2]))  # 2000 is a leap year: allows --02-29
         return PartialDate(text, text, XSD.gMonthDay, DatePrecision.MONTH_DAY, None)
-    raise DateFormatError(f"'{text}' is not a date in an accepted form")
+    raise DateFormatError(f"{show_value(text)} is not a date in an accepted form")
 
 
 def _check_day(text: str, year: int, month: int, day: int) -> None:

@@ -6,6 +6,7 @@ GraphModelError
 ├── UsageError             a command or function was called wrongly (unknown query, bad parameter)
 ├── StoreError             the store cannot be opened, read or written
 └── QueryError             a SPARQL query failed to parse or run
+    └── QueryRefused       a read-only endpoint will not run it (update, LOAD, SERVICE)
 
 Messages state the problem, then the fix:
 ``seeds/mapping/001.yaml:14: unknown entity 'osce-pa'. Did you mean 'osce'? ...``
@@ -14,8 +15,13 @@ Messages state the problem, then the fix:
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+
+# Words longer than this get no "Did you mean": nothing in a vocabulary is that long, and
+# difflib's cost grows with the word's length.
+_MAX_SUGGESTION_INPUT = 200
 
 
 @dataclass(frozen=True, order=True)
@@ -79,6 +85,10 @@ class QueryError(GraphModelError):
     """A SPARQL query failed to parse or to run."""
 
 
+class QueryRefused(QueryError):
+    """The query asks for something a read-only endpoint does not do: an update, LOAD, or SERVICE."""
+
+
 def did_you_mean(word: str, choices, *, limit: int = 3) -> str:
     """A hint naming the closest choices to ``word``, or an empty string.
 
@@ -87,7 +97,38 @@ def did_you_mean(word: str, choices, *, limit: int = 3) -> str:
     >>> did_you_mean("xyz", ["osce", "nato"])
     ''
     """
+    if len(word) > _MAX_SUGGESTION_INPUT:
+        return ""
     close = difflib.get_close_matches(word, list(choices), n=limit, cutoff=0.6)
     if not close:
         return ""
     return "Did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+
+
+def show_value(value, *, limit: int = 60) -> str:
+    r"""``value`` quoted for a one-line message: control and invisible characters escaped, and
+    a long value cut, with its length, so a 100,000-character id does not flood the terminal.
+
+    >>> print(show_value("osce-pa"), show_value("line\nbreak\u200b"))
+    'osce-pa' 'line\nbreak\u200b'
+    >>> print(show_value("x" * 100_000, limit=8))
+    'xxxxxxxx…' (100,000 characters)
+    """
+    text = str(value)
+    shown = "".join(_escape(char) for char in text[:limit])
+    if len(text) > limit:
+        return f"'{shown}…' ({len(text):,} characters)"
+    return f"'{shown}'"
+
+
+def _escape(char: str) -> str:
+    if char == "\n":
+        return "\\n"
+    if char == "\t":
+        return "\\t"
+    # Cc control, Cf invisible format (zero-width space, BOM), Cs surrogate, Zl/Zp line breaks:
+    # shown as escapes so the message stays on one line and says what is really there.
+    if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp"):
+        code = ord(char)
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return char

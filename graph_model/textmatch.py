@@ -9,8 +9,11 @@ original text, as the W3C Web Annotation TextPositionSelector requires.
 from __future__ import annotations
 
 import bisect
+import collections
 import difflib
 import functools
+import re
+import string
 import unicodedata
 from dataclasses import dataclass
 
@@ -22,6 +25,11 @@ _FOLD = str.maketrans({
 })
 
 CONTEXT_CHARS = 32  # prefix/suffix length of a TextQuoteSelector
+# A closest passage must share at least this share of words with the quote (difflib ratio),
+# else the hint would point at a passage that merely shares a 'the'.
+MIN_PASSAGE_SIMILARITY = 0.34
+MAX_CANDIDATE_PASSAGES = 20
+_WORD = re.compile(r"\S+")
 
 
 @dataclass(frozen=True)
@@ -93,30 +101,70 @@ def find_quote(text: str, quote: str, *, start_at: int = 0) -> QuoteMatch | None
 
 
 def closest_passage(text: str, quote: str) -> str:
-    """The passage of ``text`` most like ``quote``, for a "did you mean" hint.
+    """The passage of ``text`` most like ``quote``, in whole words, for a "did you mean" hint;
+    empty if no passage shares enough words with it.
 
-    >>> closest_passage("One two three. We are ready to act. Four.", "We were ready to act")
-    'We are ready to act.'
+    Compared word by word (normalised, case and surrounding punctuation ignored), so the
+    passage never starts or ends inside a word, and the cost stays near linear in the text
+    even for a quote of thousands of words.
+
+    >>> closest_passage("One two three. “We are ready to act.” Four.", "We were ready to act")
+    'We are ready to act'
     """
-    folded_text, origin = normalise(text)
-    folded_quote, _ = normalise(quote)
-    if not folded_text or not folded_quote:
+    spans, keys = _words(text)
+    _, quote_keys = _words(quote)
+    if not keys or not quote_keys:
         return ""
-    best_ratio, best = -1.0, (0, 0)
-    # Anchor candidate windows on each word the quote shares with the text, then keep the
-    # window whose similarity to the quote is highest.
-    matcher = difflib.SequenceMatcher(None, folded_text, folded_quote, autojunk=False)
-    for block in matcher.get_matching_blocks():
-        if block.size < 3:
-            continue
-        begin = max(0, block.a - block.b)
-        for width in (len(folded_quote) - 2, len(folded_quote), len(folded_quote) + 2):
-            window = folded_text[begin:begin + width]
-            ratio = difflib.SequenceMatcher(None, window, folded_quote, autojunk=False).ratio()
+    size = len(quote_keys)
+    # Anchor candidate windows on runs of words the quote shares with the text; a window
+    # where many shared words line up is tried first. The default autojunk ignores words
+    # as common as 'the' in long quotes, which keeps this fast and anchors on telling words.
+    support: collections.Counter = collections.Counter()
+    for block in difflib.SequenceMatcher(None, keys, quote_keys).get_matching_blocks():
+        if block.size:
+            support[max(0, block.a - block.b)] += block.size
+    best_ratio, best = MIN_PASSAGE_SIMILARITY, None
+    for begin, _ in support.most_common(MAX_CANDIDATE_PASSAGES):
+        for width in (size - 1, size, size + 1):
+            window = keys[begin:begin + max(width, 1)]
+            ratio = difflib.SequenceMatcher(None, window, quote_keys).ratio()
             if ratio > best_ratio:
                 best_ratio, best = ratio, (begin, begin + len(window))
-    begin, end = best
-    if end <= begin:
+    if best is None:
         return ""
-    passage = text[origin[begin]:origin[end - 1] + 1]
-    return " ".join(passage.split())
+    begin, end = best
+    # A misspelt first or last word counts as a mismatch above, so the best window tends to
+    # leave it out; take it in when the text's neighbouring word is that word misspelt.
+    if begin > 0 and keys[begin] != quote_keys[0] and _is_similar(keys[begin - 1], quote_keys[0]):
+        begin -= 1
+    if end < len(keys) and keys[end - 1] != quote_keys[-1] and _is_similar(keys[end], quote_keys[-1]):
+        end += 1
+    passage = " ".join(text[spans[begin][0]:spans[end - 1][1]].split())
+    # Whole words carry their punctuation ('“In', 'Helsinki-2,'); drop it at an edge where
+    # the quote has none, so the hint can be copied as the quote.
+    quote = quote.strip()
+    if not _is_punctuation(quote[0]):
+        passage = passage[next((i for i, c in enumerate(passage) if not _is_punctuation(c)), len(passage)):]
+    if not _is_punctuation(quote[-1]):
+        while passage and _is_punctuation(passage[-1]):
+            passage = passage[:-1]
+    return passage
+
+
+def _is_punctuation(char: str) -> bool:
+    return unicodedata.category(char).startswith("P")
+
+
+def _is_similar(word: str, other: str) -> bool:
+    return difflib.SequenceMatcher(None, word, other).ratio() >= 0.6
+
+
+def _words(text: str) -> tuple[list[tuple[int, int]], list[str]]:
+    """The (start, end) of each whitespace-separated word of ``text``, and the key it is
+    compared by: normalised as for matching, casefolded, without surrounding punctuation."""
+    spans, keys = [], []
+    for match in _WORD.finditer(text):
+        folded = normalise(match.group())[0]
+        spans.append(match.span())
+        keys.append(folded.strip(string.punctuation).casefold() or folded)
+    return spans, keys

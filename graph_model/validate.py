@@ -10,11 +10,12 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from .corpus import ARTICLES_DIR, MAPPING_DIR, Corpus, Statement
+from .corpus import ARTICLES_DIR, ENTITIES_DIR, MAPPING_DIR, ArticleMapping, Corpus, Entity, Statement
 from .dates import ACCEPTED_FORMS, DateFormatError, PartialDate, parse_date
-from .errors import Problem, did_you_mean
+from .errors import Problem, did_you_mean, show_value
+from .schema import ID_RULE, is_valid_id
 from .textmatch import QuoteMatch, closest_passage, find_quote
 from .vocabulary import EntityType, read_relations
 
@@ -46,30 +47,27 @@ class ValidationReport:
 def validate_corpus(corpus: Corpus) -> ValidationReport:
     """Check every mapping of ``corpus``; returns a report, never raises for bad data.
 
-    Checks: article files exist and every article has a mapping; ids, predicates and qualifier
-    entities exist and have types the predicate allows; quotes are verbatim in their article;
-    dates are well-formed, possible, and name only years the article mentions; no statement is
-    recorded twice; no alias names two entities; and, once all that holds, every entity is used
-    by some statement.
+    Checks: article files are named plainly, exist, and every article has a mapping; ids,
+    predicates and qualifier entities exist and have types the predicate allows; a statement
+    relates two different entities; quotes are verbatim in their article; dates are
+    well-formed, possible, and name only years the article mentions; no statement is recorded
+    twice; no alias names two entities; and, once all that holds, every entity is used by some
+    statement. What only follows from a problem reading the corpus (an unreadable article, a
+    rejected entity, a registry that could not be read whole) is reported once, at its cause.
     """
     report = ValidationReport(problems=list(corpus.problems))
     relations = read_relations()
     _check_aliases(corpus, report)
+    unknown: list[Problem] = []  # held back: see _report_unknown
     mapped = set()
     for mapping in corpus.mappings:
-        article = corpus.articles.get(Path(mapping.file).stem) if mapping.file.endswith(".txt") else None
-        if article is None:
-            hint = did_you_mean(mapping.file, [a.path.name for a in corpus.articles.values()])
-            report.problems.append(Problem(
-                mapping.path, mapping.file_line,
-                f"article file '{mapping.file}' not found in {corpus.seeds_dir / ARTICLES_DIR}",
-                (hint + " " if hint else "") + "Copy the article there unchanged, or fix 'file:'."))
-        else:
+        article = _article_of(mapping, corpus, report)
+        if article is not None:
             mapped.add(article.id)
             if article.id != mapping.article_id:
                 report.problems.append(Problem(
                     mapping.path, mapping.file_line,
-                    f"mapping file is named '{mapping.path.name}' but maps '{mapping.file}'",
+                    f"mapping file is named '{mapping.path.name}' but maps {show_value(mapping.file)}",
                     f"Rename it to {article.id}.yaml so article and mapping pair up."))
         text = article.text if article else None
         if text is not None:
@@ -77,7 +75,7 @@ def validate_corpus(corpus: Corpus) -> ValidationReport:
         seen: dict[tuple, int] = {}
         for statement in mapping.statements:
             report.statement_count += 1
-            _check_statement(statement, corpus, relations, text, report)
+            _check_statement(statement, corpus, relations, text, report, unknown)
             key = (statement.subject, statement.predicate, statement.object, " ".join(statement.quote.split()))
             if key in seen:
                 report.problems.append(Problem(
@@ -85,7 +83,10 @@ def validate_corpus(corpus: Corpus) -> ValidationReport:
                     f"It is already recorded at line {seen[key]}; remove one."))
             else:
                 seen[key] = statement.line
+    _report_unknown(unknown, corpus, report)
     for article_id, article in corpus.articles.items():
+        if MAPPING_DIR in corpus.missing_dirs:
+            break  # the missing folder is the one problem to report
         if article_id not in mapped and not (corpus.seeds_dir / MAPPING_DIR / f"{article_id}.yaml").exists():
             report.problems.append(Problem(
                 article.path, None, "article has no mapping",
@@ -93,6 +94,49 @@ def validate_corpus(corpus: Corpus) -> ValidationReport:
     if report.conforms:  # otherwise a broken mapping or a mistyped id would make entities look unused
         _check_unused_entities(corpus, report)
     return report
+
+
+def _article_of(mapping: ArticleMapping, corpus: Corpus, report: ValidationReport):
+    """The article ``mapping`` maps, or None (reporting why, unless an earlier problem did)."""
+    articles_dir = corpus.seeds_dir / ARTICLES_DIR
+    name = PurePosixPath(mapping.file.replace("\\", "/")).name
+    if name != mapping.file:
+        # The articles folder is the one place articles come from: 'file: ../../x' may not
+        # reach outside it, and its sub-folders are not read.
+        known = {a.path.name for a in corpus.articles.values()}
+        hint = f"Did you mean '{name}'? " if name in known else ""
+        report.problems.append(Problem(
+            mapping.path, mapping.file_line,
+            f"'file' must be the name of a file in {articles_dir}, not a path: {show_value(mapping.file)}",
+            hint + "Write only the file name; articles are read from that folder alone."))
+        return None
+    if ARTICLES_DIR in corpus.missing_dirs or articles_dir / mapping.file in corpus.unreadable:
+        return None  # already reported: the folder is missing, or the file could not be read
+    article = corpus.articles.get(Path(mapping.file).stem) if mapping.file.endswith(".txt") else None
+    if article is None:
+        hint = did_you_mean(mapping.file, [a.path.name for a in corpus.articles.values()])
+        report.problems.append(Problem(
+            mapping.path, mapping.file_line,
+            f"article file {show_value(mapping.file)} not found in {articles_dir}",
+            (hint + " " if hint else "") + "Copy the article there unchanged, or fix 'file:'."))
+    return article
+
+
+def _report_unknown(unknown: list[Problem], corpus: Corpus, report: ValidationReport) -> None:
+    """Unknown entity ids, each reported, or, when the registry could not be read whole (a
+    missing folder, a file that does not parse), summarised in one problem: most of them are
+    entities the unread part holds."""
+    if not unknown:
+        return
+    if corpus.registry_complete:
+        report.problems.extend(unknown)
+        return
+    first = unknown[0]
+    more = f", and {len(unknown) - 1} more references to entities not in the registry" if len(unknown) > 1 else ""
+    report.problems.append(Problem(
+        first.path, first.line, first.message + more,
+        f"The entity registry ({corpus.seeds_dir / ENTITIES_DIR}) could not be read completely; "
+        "fix the problems reported there, then run kg validate again."))
 
 
 def _check_unused_entities(corpus: Corpus, report: ValidationReport) -> None:
@@ -114,7 +158,7 @@ def _check_aliases(corpus: Corpus, report: ValidationReport) -> None:
             if key in owner and owner[key] != entity.id:
                 other = corpus.entities[owner[key]]
                 report.problems.append(Problem(
-                    entity.path, entity.line, f"name '{name}' of '{entity.id}' also names '{other.id}'",
+                    entity.path, entity.line, f"name {show_value(name)} of '{entity.id}' also names '{other.id}'",
                     f"A name must find one entity; keep it on one of them ({other.path}:{other.line})."))
             owner.setdefault(key, entity.id)
 
@@ -132,20 +176,17 @@ def _check_metadata(mapping, text: str, report: ValidationReport) -> None:
 
 
 def _check_statement(statement: Statement, corpus: Corpus, relations, text: str | None,
-                     report: ValidationReport) -> None:
+                     report: ValidationReport, unknown: list[Problem]) -> None:
     path = statement.path
-    entities = corpus.entities
     relation = relations.get(statement.predicate)
     if relation is None:
         hint = did_you_mean(statement.predicate, relations) or f"Allowed: {', '.join(sorted(relations))}."
         report.problems.append(Problem(path, statement.line_of("predicate"),
-                                       f"unknown predicate '{statement.predicate}'", hint))
+                                       f"unknown predicate {show_value(statement.predicate)}", hint))
     for role in ("subject", "object"):
         entity_id = getattr(statement, role)
-        entity = entities.get(entity_id)
-        if entity is None:
-            report.problems.append(_unknown_entity(statement, role, entity_id, corpus))
-        elif relation is not None:
+        entity = _entity(statement, role, entity_id, corpus, report, unknown)
+        if entity is not None and relation is not None:
             allowed = relation.subject_types if role == "subject" else relation.object_types
             if entity.type not in allowed:
                 report.problems.append(Problem(
@@ -153,14 +194,16 @@ def _check_statement(statement: Statement, corpus: Corpus, relations, text: str 
                     f"{role} '{entity_id}' is {_a(entity.type.value)}, but '{relation.name}' takes "
                     f"{_types(allowed)} as {role}",
                     "Choose another predicate (docs/mapping-format.md lists them) or fix the entity's type."))
+    if statement.subject == statement.object:
+        report.problems.append(Problem(path, statement.line_of("object"),
+                                       f"subject and object are the same entity {show_value(statement.object)}",
+                                       "A statement relates two different entities; fix the subject or the object."))
     for qualifier, allowed in QUALIFIER_TYPES.items():
         entity_id = getattr(statement, qualifier)
         if entity_id is None:
             continue
-        entity = entities.get(entity_id)
-        if entity is None:
-            report.problems.append(_unknown_entity(statement, qualifier, entity_id, corpus))
-        elif entity.type not in allowed:
+        entity = _entity(statement, qualifier, entity_id, corpus, report, unknown)
+        if entity is not None and entity.type not in allowed:
             report.problems.append(Problem(
                 path, statement.line_of(qualifier),
                 f"{qualifier} '{entity_id}' is {_a(entity.type.value)}; a {qualifier} must be "
@@ -183,13 +226,25 @@ def _check_statement(statement: Statement, corpus: Corpus, relations, text: str 
             report.dates[(statement.article_id, statement.line)] = parsed
 
 
-def _unknown_entity(statement: Statement, role: str, entity_id: str, corpus: Corpus) -> Problem:
+def _entity(statement: Statement, role: str, entity_id: str, corpus: Corpus, report: ValidationReport,
+            unknown: list[Problem]) -> Entity | None:
+    """The entity ``entity_id`` names, or None: then the id is reported as malformed, or held in
+    ``unknown``, or not at all if its entity block was rejected (that problem is reported)."""
+    entity = corpus.entities.get(entity_id)
+    if entity is not None or entity_id in corpus.invalid_entity_ids:
+        return entity
     by_name = {name.casefold(): e.id for e in corpus.entities.values() for name in (e.label, *e.aliases)}
     suggestion = did_you_mean(entity_id, corpus.entities)
     if not suggestion and entity_id.casefold() in by_name:
         suggestion = f"Did you mean '{by_name[entity_id.casefold()]}'?"
-    return Problem(statement.path, statement.line_of(role), f"unknown entity '{entity_id}'",
-                   (suggestion + " " if suggestion else "") + "Add it to seeds/entities/ or fix the id.")
+    if is_valid_id(entity_id):
+        unknown.append(Problem(statement.path, statement.line_of(role), f"unknown entity '{entity_id}'",
+                               (suggestion + " " if suggestion else "") + "Add it to seeds/entities/ or fix the id."))
+    else:
+        report.problems.append(Problem(statement.path, statement.line_of(role),
+                                       f"{role} {show_value(entity_id)} is not a valid id",
+                                       (suggestion + " " if suggestion else "") + ID_RULE))
+    return None
 
 
 def _check_quote(text, quote, path, line, what, report) -> QuoteMatch | None:
@@ -201,7 +256,7 @@ def _check_quote(text, quote, path, line, what, report) -> QuoteMatch | None:
     return match
 
 
-_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+_YEAR = re.compile(r"(?<![0-9])([0-9]{4})(?![0-9])")
 
 
 @functools.lru_cache(maxsize=256)
