@@ -1,13 +1,20 @@
 """The whole pipeline: read -> validate -> map to RDF -> check shapes -> store (-> render).
 
-``build()`` chains the stages. It writes into a fresh directory beside the output and swaps it
-in only when everything succeeded, so a failed build leaves the previous outputs intact.
+``build()`` chains the stages. It writes into a fresh staging directory beside the outputs and
+swaps it in only when everything succeeded, so a failed build leaves the previous outputs intact.
+
+A build that is killed cannot clean up after itself, so each staging directory carries a lock
+that the kernel drops when its owner dies, however it dies; the next build removes the staging
+directories nobody holds, and finishes or undoes a swap that was cut short. (POSIX ``flock``.)
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +26,9 @@ from .validate import ValidationReport, validate_corpus
 
 DEFAULT_SEEDS = Path("seeds")
 GRAPH_HTML = "graph.html"
+STAGING_PREFIX = ".build-"
+OUT_DIR_LOCK = ".build.lock"  # taken to create, sweep or swap in staging directories
+RETIRED_PREFIX = ".old-"
 
 
 @dataclass(frozen=True)
@@ -77,8 +87,7 @@ def build(seeds_dir: Path | str = DEFAULT_SEEDS, out_dir: Path | str = DEFAULT_O
     out_dir = Path(out_dir)
     corpus, report, nquads = build_nquads(seeds_dir, shapes=shapes)
     out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=out_dir))
-    try:
+    with staging_dir(out_dir) as staging:
         store = GraphStore.create(staging / STORE_DIRNAME)
         store.load_nquads(nquads)
         store.load_ontology()
@@ -91,9 +100,8 @@ def build(seeds_dir: Path | str = DEFAULT_SEEDS, out_dir: Path | str = DEFAULT_O
 
             (staging / GRAPH_HTML).write_text(render_store_html(store), encoding="utf-8")
         del store  # release RocksDB's lock before moving the directory
-        _swap_in(staging, out_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        with _locked(out_dir):
+            _swap_in(staging, out_dir)
     return BuildResult(out_dir, out_dir / STORE_DIRNAME, len(corpus.mappings), len(corpus.entities),
                        report.statement_count, quads)
 
@@ -108,16 +116,89 @@ def build_into(store, seeds_dir: Path | str = DEFAULT_SEEDS, *, shapes: bool = T
     return counts
 
 
+@contextmanager
+def staging_dir(out_dir: Path) -> Iterator[Path]:
+    """A new, empty staging directory in ``out_dir``, locked while the block runs, removed after.
+
+    First removes what killed builds left behind (:func:`sweep_staging`).
+    """
+    import fcntl
+
+    with _locked(out_dir):
+        sweep_staging(out_dir)
+        # Created and locked while holding the out_dir lock, so no sweep sees it unlocked.
+        handle, lock_name = tempfile.mkstemp(prefix=STAGING_PREFIX, suffix=".lock", dir=out_dir)
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        staging = Path(lock_name.removesuffix(".lock"))
+        staging.mkdir()
+    try:
+        yield staging
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        Path(lock_name).unlink(missing_ok=True)
+        os.close(handle)
+
+
+def sweep_staging(out_dir: Path) -> list[Path]:
+    """Remove the staging directories of builds that died, and finish or undo their swaps.
+
+    Call it holding the out_dir lock. A staging directory is removed only if no process holds
+    its lock (a build still running does); returns the directories removed.
+    """
+    import fcntl
+
+    removed = []
+    for lock in sorted(out_dir.glob(f"{STAGING_PREFIX}*.lock")):
+        with open(lock, "rb") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # its build is running
+            staging = lock.with_name(lock.name.removesuffix(".lock"))
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
+                removed.append(staging)
+            lock.unlink(missing_ok=True)
+    for staging in sorted(out_dir.glob(f"{STAGING_PREFIX}*")):
+        # Without a lock file: left by a build from before staging directories had locks.
+        if staging.is_dir() and not staging.with_name(staging.name + ".lock").exists():
+            shutil.rmtree(staging, ignore_errors=True)
+            removed.append(staging)
+    for retired in sorted(out_dir.glob(f"{RETIRED_PREFIX}*")):
+        # A swap cut short: the previous output was moved aside but the new one not moved in.
+        target = out_dir / retired.name.removeprefix(RETIRED_PREFIX)
+        if not target.exists():
+            retired.rename(target)
+        else:
+            _remove(retired)
+    return removed
+
+
+@contextmanager
+def _locked(out_dir: Path) -> Iterator[None]:
+    """Hold the lock of ``out_dir`` (it serialises staging, sweeping and swapping)."""
+    import fcntl
+
+    # Never deleted: removing a lock file others may be waiting on would let two holders in.
+    with open(out_dir / OUT_DIR_LOCK, "ab") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
 def _swap_in(staging: Path, out_dir: Path) -> None:
     """Move each staged output over the old one; the old one is removed only after the move."""
     for item in sorted(staging.iterdir()):
         target = out_dir / item.name
-        retired = out_dir / f".old-{item.name}"
-        shutil.rmtree(retired, ignore_errors=True)
+        retired = out_dir / f"{RETIRED_PREFIX}{item.name}"
+        _remove(retired)
         if target.exists():
             target.rename(retired)
         item.rename(target)
-        if retired.is_dir():
-            shutil.rmtree(retired, ignore_errors=True)
-        elif retired.exists():
-            retired.unlink()
+        _remove(retired)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)

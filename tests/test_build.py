@@ -1,12 +1,23 @@
 """The whole pipeline: awkward text goes through validate and build; staging never outlives a build."""
 
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
-from graph_model.build import build, open_store, validate
+from graph_model.build import OUT_DIR_LOCK, STAGING_PREFIX, build, open_store, staging_dir, sweep_staging, validate
 from graph_model.cli import main
+from graph_model.errors import ValidationFailed
+from graph_model.export import export_bytes
 
-from .conftest import TINY_ARTICLE, TINY_ENTITIES, TINY_MAPPING, write_seeds
+from .conftest import SEEDS, TINY_ARTICLE, TINY_ENTITIES, TINY_MAPPING, write_seeds
+
+KG = Path(sys.executable).with_name("kg")
 
 # Characters that end a line for some reader (rdflib's N-Triples parser, str.splitlines, JavaScript),
 # all found in text extracted from PDFs. As YAML double-quoted escapes, since a raw NEL, LS or PS
@@ -52,3 +63,139 @@ def test_kg_validate_and_build_accept_a_line_separator(tmp_path):
     result = runner.invoke(main, ["build", "--seeds", str(seeds), "--out", str(tmp_path / "out"), "--no-render"])
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout.startswith(f"built {tmp_path / 'out' / 'store'}: 1 articles, 3 entities, 2 statements")
+
+
+# ---- staging directories: a killed build leaves one; the next build removes it, unless it is live
+
+
+def _leftovers(out: Path) -> list[str]:
+    return sorted(p.name for p in out.iterdir() if p.name.startswith((STAGING_PREFIX, ".old-")))
+
+
+def _snapshot(out: Path) -> bytes:
+    store = open_store(out)
+    try:
+        return export_bytes(store, "nquads")
+    finally:
+        del store
+
+
+HOLD_STAGING = """
+import sys, time
+from pathlib import Path
+from graph_model.build import staging_dir
+with staging_dir(Path(sys.argv[1])) as staging:
+    (staging / "store").mkdir()
+    (staging / "store" / "000001.sst").write_bytes(b"half a store")
+    print(staging, flush=True)
+    time.sleep(120)
+"""
+
+
+def _hold_staging(out: Path) -> tuple[subprocess.Popen, Path]:
+    """Another process that is mid-build: it holds a staging directory in ``out``."""
+    process = subprocess.Popen([sys.executable, "-c", HOLD_STAGING, str(out)], stdout=subprocess.PIPE, text=True)
+    return process, Path(process.stdout.readline().strip())
+
+
+def _kill(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    process.stdout.close()
+
+
+def test_a_build_removes_staging_of_dead_builds_and_keeps_that_of_running_ones(tiny_seeds, tmp_path):
+    out = tmp_path / "out"
+    build(tiny_seeds, out, render=False)
+    dead, dead_staging = _hold_staging(out)
+    live, live_staging = _hold_staging(out)
+    try:
+        _kill(dead)
+        assert dead_staging.is_dir() and live_staging.is_dir()  # what kill -9 leaves behind
+        build(tiny_seeds, out, render=False)
+        assert _leftovers(out) == sorted([live_staging.name, live_staging.name + ".lock"])
+        assert (live_staging / "store" / "000001.sst").read_bytes() == b"half a store"
+    finally:
+        _kill(live)
+    build(tiny_seeds, out, render=False)
+    assert _leftovers(out) == []
+    assert sorted(p.name for p in out.iterdir()) == [OUT_DIR_LOCK, "store"]
+
+
+def test_kill_9_of_kg_build_midway_keeps_the_previous_outputs_and_the_next_build_cleans_up(tiny_seeds, tmp_path):
+    out = tmp_path / "out"
+    build(tiny_seeds, out, render=False)
+    before = _snapshot(out)
+    big = _copies_of_the_seeds(tmp_path / "big", copies=10)
+    process = subprocess.Popen([str(KG), "build", "--seeds", str(big), "--out", str(out), "--no-shapes",
+                                "--no-render"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        staged = []
+        while process.poll() is None and not staged:  # kill it once it is loading its store
+            staged = [p for p in out.glob(f"{STAGING_PREFIX}*/store") if any(p.iterdir())]
+            time.sleep(0.005)
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.kill()
+        process.wait()
+    assert process.returncode == -signal.SIGKILL, "the build finished before it could be killed"
+    assert len(_leftovers(out)) == 2  # its staging directory and lock file
+    assert _snapshot(out) == before
+    build(tiny_seeds, out, render=False)
+    assert _leftovers(out) == []
+    assert _snapshot(out) == before
+
+
+def _copies_of_the_seeds(root: Path, *, copies: int) -> Path:
+    """The real seeds ``copies`` times over, each copy of an article under a new id (2,070 statements)."""
+    shutil.copytree(SEEDS / "entities", root / "entities")
+    (root / "articles").mkdir()
+    (root / "mapping").mkdir()
+    for copy in range(copies):
+        for article in sorted((SEEDS / "articles").glob("*.txt")):
+            name = f"{copy}{article.name}"
+            shutil.copyfile(article, root / "articles" / name)
+            mapping = (SEEDS / "mapping" / f"{article.stem}.yaml").read_text(encoding="utf-8")
+            (root / "mapping" / f"{copy}{article.stem}.yaml").write_text(
+                mapping.replace(f"file: {article.name}", f"file: {name}"), encoding="utf-8")
+    return root
+
+
+def test_a_failed_build_leaves_the_previous_outputs_and_no_staging(tiny_seeds, tmp_path):
+    out = tmp_path / "out"
+    build(tiny_seeds, out, render=False)
+    before = _snapshot(out)
+    mapping = tiny_seeds / "mapping" / "001_tiny.yaml"
+    mapping.write_text(mapping.read_text(encoding="utf-8").replace("object: osce", "object: osce-pa"), encoding="utf-8")
+    with pytest.raises(ValidationFailed):
+        build(tiny_seeds, out, render=False)
+    assert _snapshot(out) == before
+    assert _leftovers(out) == []
+
+
+def test_a_build_removes_a_staging_directory_without_a_lock_file(tiny_seeds, tmp_path):
+    """As builds before staging locks left them."""
+    out = tmp_path / "out"
+    (out / ".build-k2j4h1x0" / "store").mkdir(parents=True)
+    build(tiny_seeds, out, render=False)
+    assert _leftovers(out) == []
+
+
+def test_a_swap_cut_short_is_undone_and_a_finished_one_tidied(tiny_seeds, tmp_path):
+    out = tmp_path / "out"
+    build(tiny_seeds, out, render=False)
+    before = _snapshot(out)
+    (out / "store").rename(out / ".old-store")  # killed after moving the old store aside
+    (out / ".old-graph.html").write_text("old page")  # killed after moving the new page in
+    (out / "graph.html").write_text("new page")
+    sweep_staging(out)
+    assert _snapshot(out) == before
+    assert (out / "graph.html").read_text() == "new page"
+    assert _leftovers(out) == []
+
+
+def test_staging_is_removed_when_the_block_fails(tmp_path):
+    with pytest.raises(RuntimeError), staging_dir(tmp_path) as staging:
+        (staging / "store").mkdir()
+        raise RuntimeError("the bulk load failed")
+    assert _leftovers(tmp_path) == []
