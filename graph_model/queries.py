@@ -83,18 +83,24 @@ def default_queries_dir() -> Path | None:
 
 def parse_named_query(text: str, path: Path) -> NamedQuery:
     """Parse a ``.rq`` file's ``#+`` header; raises InputError with the line on a bad header."""
-    header_lines = []
-    for line in text.splitlines():
+    header_lines, file_lines = [], []
+    for number, line in enumerate(text.splitlines(), 1):
         if line.startswith("#+"):
             header_lines.append(line[2:].removeprefix(" "))
+            # plain '#' comments may sit between header lines; keep where each came from
+            file_lines.append((number, len(line) - len(header_lines[-1])))
         elif line.strip() and not line.startswith("#"):
             break
     try:
         header = yaml.safe_load("\n".join(header_lines)) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise InputError(Problem(path, mark.line + 1 if mark else 1, f"bad '#+' header: {exc}",
-                                 "Header lines are '#+ key: value' YAML.")) from exc
+        line, prefix = file_lines[min(mark.line, len(file_lines) - 1)] if mark and file_lines else (1, 0)
+        column = mark.column + prefix + 1 if mark else None
+        what = (getattr(exc, "problem", None) or str(exc).splitlines()[0]) + (f" (column {column})" if column else "")
+        raise InputError(Problem(path, line, f"bad '#+' header: {what}",
+                                 "Header lines are '#+ key: value' YAML; quote a value that holds ': '.",
+                                 column=column)) from exc
     if not isinstance(header, dict) or "summary" not in header:
         raise InputError(Problem(path, 1, "missing '#+ summary:' header",
                                  "Start the file with '#+ summary: what the query answers'."))

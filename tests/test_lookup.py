@@ -198,3 +198,25 @@ def test_named_query_parameter_takes_an_accented_spaced_name(seed_store):
     by_id = run_named_query(seed_store, "proposers", {"initiative": "helsinki-2"}).records()
     assert by_id
     assert run_named_query(seed_store, "proposers", {"initiative": " NÉW  helsinki PROCESS "}).records() == by_id
+
+
+def test_on_a_store_an_exact_label_is_still_ambiguous_when_another_entity_shares_its_key():
+    from graph_model.store import GraphStore
+
+    entities = {"first": ("Helsinki 2", []), "second": ("Second", ["helsinki  2"]), "b": ("B", []),
+                "belarus": ("Belarus", ["b"])}
+    lines = []
+    for entity_id, (label, aliases) in entities.items():
+        iri = f"<https://newsgraph.example/entity/{entity_id}>"
+        lines.append(f'{iri} <https://newsgraph.example/ontology#entityType> <https://newsgraph.example/ontology#Topic> .')
+        lines.append(f'{iri} <http://purl.org/dc/terms/identifier> "{entity_id}" .')
+        lines.append(f'{iri} <http://www.w3.org/2004/02/skos/core#prefLabel> "{label}" .')
+        lines += [f'{iri} <http://www.w3.org/2004/02/skos/core#altLabel> "{alias}" .' for alias in aliases]
+    store = GraphStore.in_memory()
+    store.load_nquads("\n".join(lines).encode())
+    names = {entity_id: [label, *aliases] for entity_id, (label, aliases) in entities.items()}
+    assert store_names(store).keys() == names.keys()
+    for text in ("Helsinki 2", "HELSINKI 2", "b", "B", "Belarus", "second", "Sécond", "nothing"):
+        assert _outcome(find_store_entity_id, store, text) == _outcome(find_entity_id, names, text), text
+    assert _outcome(find_store_entity_id, store, "Helsinki 2") == \
+        "error: 'Helsinki 2' names several entities: first, second. Pass one of the ids instead."

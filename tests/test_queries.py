@@ -93,3 +93,73 @@ def test_initiatives_pair_each_quote_with_its_own_article(seed_store, seed_build
     for row in rows:
         assert row["quote"] in " ".join(corpus.articles[row["article"]].text.split()) or \
             row["quote"] in corpus.articles[row["article"]].text
+
+
+# ---- the catalogue: shipped queries plus the user's own
+
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from graph_model.errors import InputError  # noqa: E402
+from graph_model.queries import format_query_catalogue, shipped_queries_dir  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+MINE = "#+ summary: How many statements each article makes\nSELECT ?article (COUNT(?s) AS ?n) WHERE {\n" \
+       "  ?s a kg:Statement ; prov:wasDerivedFrom/dcterms:identifier ?article } GROUP BY ?article\n"
+
+
+def test_the_shipped_queries_are_the_repositorys_queries_directory():
+    assert shipped_queries_dir().resolve() == (ROOT / "queries").resolve()
+    names = {p.stem for p in (ROOT / "queries").glob("*.rq")}
+    assert set(read_named_queries()) == names  # run from the checkout: ./queries is not counted twice
+    assert all(q.shipped and not q.overrides for q in read_named_queries().values())
+
+
+def test_users_queries_add_to_the_shipped_ones_and_replace_same_names(seed_store, tmp_path, monkeypatch):
+    (tmp_path / "queries").mkdir()
+    (tmp_path / "queries" / "per-article.rq").write_text(MINE, encoding="utf-8")
+    (tmp_path / "queries" / "proposers.rq").write_text(MINE.replace("How many", "Mine, how many"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    queries = read_named_queries()
+    shipped = {p.stem for p in shipped_queries_dir().glob("*.rq")}
+    assert set(queries) == shipped | {"per-article"}
+    assert not queries["per-article"].shipped and not queries["per-article"].overrides
+    assert queries["proposers"].summary.startswith("Mine,") and queries["proposers"].overrides
+    assert queries["timeline"].shipped
+    rows = run_named_query(seed_store, "per-article").records()
+    assert len(rows) == 5 and all(int(r["n"]) > 0 for r in rows)
+    listing = format_query_catalogue(queries)
+    assert f"shipped with graph-model ({shipped_queries_dir()}):\nentity-statements\n" in listing
+    assert f"\n\nyour own ({tmp_path / 'queries'}):\nper-article\n  How many statements each article makes\n" \
+           "proposers  (replaces the shipped query)\n  Mine, how many" in listing
+    assert "\nproposers\n" not in listing
+
+
+def test_an_explicit_queries_dir_adds_too_and_must_exist(tmp_path):
+    (tmp_path / "per-article.rq").write_text(MINE, encoding="utf-8")
+    assert "per-article" in read_named_queries(tmp_path) and "proposers" in read_named_queries(tmp_path)
+    with pytest.raises(UsageError, match=r"no queries directory '.*/missing'\. Pass a directory that holds NAME\.rq"):
+        read_named_queries(tmp_path / "missing")
+
+
+def test_a_users_query_with_a_bad_header_names_its_file_line_and_column(tmp_path):
+    (tmp_path / "bad.rq").write_text("#+ summary: fine\n# a plain comment\n#+ description: a: b\nSELECT * WHERE {}\n",
+                                     encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_named_queries(tmp_path)
+    assert (info.value.line, info.value.column) == (3, 18)
+    assert str(info.value) == (f"{tmp_path / 'bad.rq'}:3: bad '#+' header: mapping values are not allowed here "
+                               "(column 18). "
+                               "Header lines are '#+ key: value' YAML; quote a value that holds ': '.")
+
+
+def test_kg_queries_from_a_directory_with_its_own_queries(tmp_path):
+    (tmp_path / "queries").mkdir()
+    (tmp_path / "queries" / "per-article.rq").write_text(MINE, encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "graph_model", "queries"], cwd=tmp_path, capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"shipped with graph-model ({ROOT / 'queries'}):\nentity-statements\n")
+    assert result.stdout.endswith(f"\n\nyour own ({tmp_path / 'queries'}):\nper-article\n"
+                                  "  How many statements each article makes\n")
