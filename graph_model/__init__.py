@@ -31,6 +31,8 @@ _EXPORTS = {
     "run_named_query": "queries",
     "run_sparql": "queries",
     "resolve_entity": "queries",
+    "find_entity_id": "lookup",
+    "name_key": "lookup",
     "QueryResult": "results",
     "ResultFormat": "results",
     "format_result": "results",
