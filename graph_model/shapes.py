@@ -1,7 +1,7 @@
 """The SHACL data contract: check produced RDF against ``shapes.ttl`` with pySHACL.
 
 The quads go to pySHACL as rdflib terms, straight from :func:`graph_model.rdf.generate_quads`:
-the pipeline never re-parses text it has just written. (Re-parsing cost twice: rdflib's N-Triples
+the pipeline never re-parses text it has just written. (Re-parsing did harm twice: rdflib's N-Triples
 reader splits lines on U+2028 and friends, and it re-scans its whole buffer for every 2 KB chunk
 it reads, so a 10 MB article body took minutes.)
 
@@ -84,7 +84,7 @@ def _problems(results, data, sources) -> Iterable[Problem]:
     names = data.namespace_manager
     for result in results.subjects(SH.resultSeverity, SH.Violation):
         focus = results.value(result, SH.focusNode)
-        path = _format_path(results, results.value(result, SH.resultPath), names)
+        path = format_path(results, results.value(result, SH.resultPath), names)
         message = results.value(result, SH.resultMessage)
         # The component names the broken rule when one sh:message covers several of them.
         component = str(results.value(result, SH.sourceConstraintComponent)).removeprefix(str(SH))
@@ -116,13 +116,15 @@ def _format_value(value, names) -> str:
     return quoted
 
 
-def _format_path(results, path, names) -> str:
-    """A SHACL path as SPARQL property-path text (``oa:hasTarget/oa:hasSource``), not a blank node."""
+def format_path(graph, path, names) -> str:
+    """A SHACL path in ``graph`` as SPARQL property-path text, e.g. ``oa:hasTarget/oa:hasSource``
+    rather than the blank node of the list; "" for None. Knows the forms shapes.ttl uses: a
+    property and a sequence of them."""
     from rdflib import BNode
     from rdflib.collection import Collection
 
     if path is None:
         return ""
     if isinstance(path, BNode):
-        return "/".join(_format_path(results, step, names) for step in Collection(results, path))
+        return "/".join(format_path(graph, step, names) for step in Collection(graph, path))
     return path.n3(names)

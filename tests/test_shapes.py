@@ -15,7 +15,7 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from graph_model.corpus import read_corpus
 from graph_model.rdf import generate_quads, node_sources
-from graph_model.shapes import check_shapes, read_shapes
+from graph_model.shapes import check_shapes, format_path, read_shapes
 from graph_model.validate import validate_corpus
 from graph_model.vocabulary import DCTERMS, KG, OA, PROV, SCHEMA, SKOS, article_iri, entity_iri
 
@@ -383,14 +383,12 @@ def test_each_constraint_reports_rdf_that_breaks_it(tiny, case):
 
 def _constraints(shapes: Graph) -> dict[tuple[str, str, str], tuple]:
     """Every constraint of the shapes graph, keyed like Case.key, with the triple that states it."""
-    from graph_model.shapes import _format_path
-
     not_constraints = {RDF.type, SH.property, SH.path, SH.message, SH.targetClass, SH.targetSubjectsOf,
                        SH.targetObjectsOf, SH.targetNode, SH.name, SH.description, SH.severity}
     found = {}
     for shape in shapes.subjects(RDF.type, SH.NodeShape):
         name = str(shape).rpartition("#")[2]
-        nodes = [(shape, "")] + [(p, _format_path(shapes, shapes.value(p, SH.path), shapes.namespace_manager))
+        nodes = [(shape, "")] + [(p, format_path(shapes, shapes.value(p, SH.path), shapes.namespace_manager))
                                  for p in shapes.objects(shape, SH.property)]
         for node, path in nodes:
             for parameter, value in shapes.predicate_objects(node):
