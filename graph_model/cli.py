@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from .errors import GraphModelError, InputError, QueryError, StoreError, UsageError, did_you_mean
+from .errors import GraphModelError, InputError, QueryError, StoreError, UsageError
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2
@@ -323,25 +323,13 @@ def render(output, focus, depth, types, predicates, max_nodes, out_dir):
     Example:
       kg render --focus "Helsinki-2" --depth 2 -o helsinki-2.html
     """
-    from .analyze import find_entity
     from .build import GRAPH_HTML
+    from .render import render_store_html
     from .store import open_store
-    from .project import project_graph
-    from .render import render_html
-    from .vocabulary import EntityType, read_relations
 
-    for value in types:
-        if value not in {t.value for t in EntityType}:
-            names = [t.value for t in EntityType]
-            raise UsageError(f"unknown type '{value}'.", f"{did_you_mean(value, names)} Types: {', '.join(names)}.".strip())
-    for value in predicates:
-        if value not in read_relations():
-            names = sorted(read_relations())
-            raise UsageError(f"unknown predicate '{value}'.",
-                             f"{did_you_mean(value, names)} Predicates: {', '.join(names)}.".strip())
-    graph = project_graph(open_store(out_dir))
-    html = render_html(graph, focus=find_entity(graph, focus) if focus else None, depth=depth,
-                       types=set(types) or None, predicates=set(predicates) or None, max_nodes=max_nodes)
+    # the library checks every option (UsageError: exit 2 with its message and hint)
+    html = render_store_html(open_store(out_dir), focus=focus, depth=depth, types=set(types) or None,
+                             predicates=set(predicates) or None, max_nodes=max_nodes)
     output = output or out_dir / GRAPH_HTML
     tmp = output.with_name(f".{output.name}.tmp")
     tmp.write_text(html, encoding="utf-8")

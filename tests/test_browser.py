@@ -7,14 +7,19 @@ Chromium these tests fail, because without it nothing shows that the page works.
 
 from __future__ import annotations
 
+import re
 import time
+import unicodedata
 from pathlib import Path
 
 import networkx as nx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from playwright.sync_api import sync_playwright
 
-from graph_model.render import format_date, render_html
+from graph_model.page_data import format_date
+from graph_model.render import render_html
 
 from .conftest import synthetic_graph
 
@@ -22,6 +27,15 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 PAYLOAD = "<img src=x onerror=alert(1)>"
+
+# Runs before the page's own scripts (Playwright's init scripts are not subject to the page's
+# policy): records every Content-Security-Policy violation the page causes.
+RECORD_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__violations.push([e.effectiveDirective, e.blockedURI, e.sample].join(" | "));
+});
+"""
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +55,10 @@ class Opened:
         self.requests: list[str] = []
         self.dialogs: list[str] = []
         self.errors: list[str] = []
+
+    def violations(self) -> list[str]:
+        """Every Content-Security-Policy violation so far ("directive | blocked URI | sample")."""
+        return self.page.evaluate("window.__violations")
 
     def js(self, expression: str, arg=None):
         return self.page.evaluate(expression, arg)
@@ -67,6 +85,7 @@ def open_page(browser, tmp_path):
         context = browser.new_context(viewport={"width": 1600, "height": 1000})
         contexts.append(context)
         page = context.new_page()
+        page.add_init_script(RECORD_VIOLATIONS)
         opened = Opened(page, path.as_uri())
         page.on("request", lambda request: opened.requests.append(request.url))
         page.on("dialog", lambda dialog: (opened.dialogs.append(dialog.message), dialog.dismiss()))
@@ -277,6 +296,103 @@ def test_focus_mode_shows_only_the_neighbourhood(seed_page, seed_graph):
     seed_page.wait_for("n => graphView.nodes.length === n", seed_graph.number_of_nodes())
 
 
+# ---- the one lookup rule ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["Aleksándr  LUKASHENKO", "\u00a0aleksandr lukashenko\t", "lukashenko"])
+def test_search_and_enter_follow_the_lookup_rule(seed_page, typed):
+    seed_page.page.fill("#search", typed)
+    seed_page.wait_for("document.querySelectorAll('#search-results button').length > 0")
+    assert seed_page.js("document.querySelector('#search-results button span').textContent") == "Alexander Lukashenko"
+    seed_page.page.press("#search", "Enter")
+    seed_page.wait_for("graphView.network.getSelectedNodes().join() === 'lukashenko'")
+
+
+def test_exact_resolution_is_equality_of_name_keys(seed_page, seed_graph):
+    from graph_model.lookup import find_graph_entity_id
+
+    for text in ["lukashenko", "ALEKSANDR  Lukashénko", "OSCE PA", " republic of BELARUS "]:
+        assert seed_page.js("t => graphView.resolve(t)", text) == find_graph_entity_id(seed_graph, text)
+    # a prefix or a part of a name is a search hit, never an exact answer
+    assert seed_page.js("graphView.resolve('Lukashenk')") is None
+    assert seed_page.js("graphView.search('Lukashenk').length") > 0
+    assert seed_page.js("graphView.resolve('   ')") is None
+
+
+def _known(char: str) -> bool:
+    # characters this Python's Unicode database has assigned (the browser's ICU may know a newer
+    # Unicode); surrogates cannot cross into JavaScript
+    return unicodedata.category(char) not in ("Cn", "Cs", "Co")
+
+
+NAMEY = st.text(alphabet=st.sampled_from("aAeEiIoOsSzZ \t\u00a0\u2003\u3000\ufeff\u0301\u0308\u030cßİıŁøﬁ-"), max_size=16)
+ANY_TEXT = st.text(alphabet=st.characters(codec="utf-8").filter(_known), max_size=30)
+
+
+@pytest.fixture(scope="module")
+def key_page(browser, tmp_path_factory):
+    """A small rendered page, opened once for the property test below."""
+    path = tmp_path_factory.mktemp("key") / "graph.html"
+    path.write_text(render_html(synthetic_graph(5)), encoding="utf-8")
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(path.as_uri())
+    yield page
+    context.close()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.one_of(NAMEY, ANY_TEXT), min_size=1, max_size=40))
+def test_the_pages_name_key_is_graph_model_lookups(key_page, texts):
+    from graph_model.lookup import name_key
+
+    assert key_page.evaluate("texts => texts.map(graphView.nameKey)", texts) == [name_key(t) for t in texts]
+
+
+# ---- Content Security Policy --------------------------------------------------------------------
+
+
+def test_page_works_under_its_policy_with_no_violation_and_no_request(seed_page, seed_graph):
+    policy = seed_page.js("document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]').content")
+    assert "'unsafe-inline'" not in policy and "'unsafe-eval'" not in policy
+    assert re.search(r"script-src 'sha256-[^;]+'", policy) and re.search(r"style-src 'sha256-[^;]+'", policy)
+    assert "connect-src 'none'" in policy and "default-src 'none'" in policy
+
+    # use every panel: evidence (entity, article, back, relation), tooltip, search, filters, focus
+    click_node(seed_page, "lukashenko")
+    seed_page.wait_for("document.querySelector('#details-body h2')?.textContent === 'Alexander Lukashenko'")
+    seed_page.page.click("#details-body button.quote")
+    seed_page.wait_for("!!document.querySelector('#details-body mark')")
+    seed_page.page.click("#details-body button.back")
+    point = seed_page.js("""() => { const net = graphView.network, d = net.canvasToDOM(net.getPositions(['belarus']).belarus);
+        const b = document.querySelector('#graph canvas').getBoundingClientRect(); return {x: b.left + d.x, y: b.top + d.y}; }""")
+    seed_page.page.mouse.move(point["x"], point["y"])
+    seed_page.page.mouse.move(point["x"] + 1, point["y"] + 1)
+    seed_page.wait_for("(document.querySelector('div.vis-tooltip')?.textContent || '').includes('Belarus')")
+    seed_page.page.fill("#search", "belarus")
+    seed_page.page.press("#search", "Enter")
+    seed_page.wait_for("graphView.network.getSelectedNodes().join() === 'belarus'")
+    seed_page.page.uncheck("#filter-types input[data-key='Topic']")
+    seed_page.page.click("#focus-apply")
+    seed_page.page.click("#focus-clear")
+    seed_page.page.wait_for_timeout(300)
+    assert seed_page.violations() == []
+    assert seed_page.requests == [seed_page.url]
+    assert seed_page.errors == []
+
+    # and the policy is live: markup that slipped in could neither style nor run anything
+    seed_page.js("""() => {
+        document.body.insertAdjacentHTML('beforeend', '<div id="slipped" style="color: red">x</div>');
+        const script = document.createElement('script');
+        script.textContent = 'window.__ran = true;';
+        document.body.appendChild(script);
+    }""")
+    seed_page.wait_for("window.__violations.length >= 2")
+    assert sorted(v.split(" | ")[0] for v in seed_page.violations()) == ["script-src-elem", "style-src-attr"]
+    assert seed_page.js("window.__ran") is None
+    assert seed_page.js("getComputedStyle(document.getElementById('slipped')).color") != "rgb(255, 0, 0)"
+
+
 # ---- safety ----------------------------------------------------------------------------------------
 
 
@@ -325,7 +441,7 @@ def test_hostile_labels_show_as_text_and_run_nothing(open_page):
     assert opened.js("document.querySelectorAll('img, svg[onload], b[onmouseover]').length") == 0
     assert opened.js("document.querySelectorAll('script').length") == 3  # data, vis-network, app
     assert opened.requests == [opened.url]
-    assert opened.errors == []
+    assert opened.errors == [] and opened.violations() == []
 
 
 # ---- large graphs ----------------------------------------------------------------------------------
@@ -348,4 +464,4 @@ def test_large_graph_loads_in_slices_then_works(open_page):
     assert labelled == len({(u, v, k) for u, v, k in graph.in_edges(hub, keys=True)} |
                            {(u, v, k) for u, v, k in graph.out_edges(hub, keys=True)})
     assert opened.js("graphView.search('Entity 12').length") > 0
-    assert opened.errors == []
+    assert opened.errors == [] and opened.violations() == []

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import json
-import math
-import random
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import networkx as nx
 import pytest
 
-from graph_model import render
-from graph_model.render import (format_date, layout_positions, render_html, render_store_html,
-                                vis_options)
+from graph_model import page_data, render
+from graph_model.errors import GraphModelError, UsageError
+from graph_model.page_data import format_date, vis_options
+from graph_model.render import render_html, render_store_html
 
 from .conftest import synthetic_graph
 
@@ -62,7 +62,7 @@ def hostile_graph() -> nx.MultiDiGraph:
 
 
 def test_same_graph_renders_byte_identical(seed_graph, seed_html):
-    render._LAYOUT_CACHE.clear()  # recompute the layout too, not just reuse it
+    # (the layout itself is deterministic without its cache: tests/test_layout.py)
     assert render_html(seed_graph) == seed_html
 
 
@@ -71,7 +71,6 @@ def test_insertion_order_does_not_change_the_page(seed_graph, seed_html):
     shuffled.graph.update(seed_graph.graph)
     shuffled.add_nodes_from(reversed(list(seed_graph.nodes(data=True))))
     shuffled.add_edges_from(reversed(list(seed_graph.edges(keys=True, data=True))))
-    render._LAYOUT_CACHE.clear()
     assert render_html(shuffled) == seed_html
 
 
@@ -158,9 +157,9 @@ def test_nodes_are_sized_by_centrality_and_edges_by_sources(seed_graph, seed_htm
     hub = max(degree, key=degree.get)
     leaf = min(degree, key=degree.get)
     assert size[hub] == max(size.values()) > size[leaf]
-    assert render.edge_width(3) > render.edge_width(2) > render.edge_width(1)
+    assert page_data.edge_width(3) > page_data.edge_width(2) > page_data.edge_width(1)
     for edge in data["edges"]:
-        assert edge["width"] == render.edge_width(edge["sources"])
+        assert edge["width"] == page_data.edge_width(edge["sources"])
 
 
 def test_parallel_edges_get_distinct_curves(seed_graph, seed_html):
@@ -198,66 +197,15 @@ def test_legend_and_filters_cover_every_type_and_predicate(seed_graph, seed_html
     assert {"dated to the day", "date not given"} <= {p["label"] for p in data["precisions"]}
 
 
-def test_layout_is_stable_and_spread(seed_graph):
-    render._LAYOUT_CACHE.clear()
-    first = layout_positions(seed_graph)
-    render._LAYOUT_CACHE.clear()
-    assert layout_positions(seed_graph) == first
-    points = sorted(first.values())
-    assert len(set(points)) == len(points)  # no two entities on the same spot
-    for (x1, y1), (x2, y2) in zip(points, points[1:]):
-        assert (x1 - x2) ** 2 + (y1 - y2) ** 2 > 0
-
-
-def test_layout_of_a_large_graph_is_cheap():
-    graph = synthetic(3000, per_node=4.5)
-    import time
-
-    start = time.process_time()
-    positions = layout_positions(graph)
-    # generous: about 0.5 s on an idle machine; this guards against quadratic regressions
-    assert time.process_time() - start < 8
-    assert set(positions) == set(graph.nodes)
-
-
-def test_vectorised_refinement_matches_the_pure_python_one():
-    import math
-
-    import numpy as np
-
-    rng = random.Random(5)
-    n = 1500
-    xs = [rng.uniform(0, 40) for _ in range(n)]
-    ys = [rng.uniform(0, 40) for _ in range(n)]
-    links = sorted({(a, b) for a, b in ((rng.randrange(n), rng.randrange(n)) for _ in range(3000)) if a != b})
-    first, second = render._close_pairs(np.column_stack([xs, ys]), 2.0)
-    pairs = list(zip(first.tolist(), second.tolist()))
-    assert len(set(pairs)) == len(pairs)  # each pair once
-    close = {(min(a, b), max(a, b)) for a, b in pairs if math.dist((xs[a], ys[a]), (xs[b], ys[b])) < 2}
-    brute = {(i, j) for i in range(n) for j in range(i + 1, n)
-             if math.dist((xs[i], ys[i]), (xs[j], ys[j])) < 2}
-    assert close == brute
-    fast, slow = (xs[:], ys[:]), (xs[:], ys[:])
-    render._refine_large(*fast, links, 400_000)
-    refine_large_python(*slow, links, 400_000)
-    assert max(abs(a - b) for a, b in zip(fast[0] + fast[1], slow[0] + slow[1])) < 1e-9
-    again = (xs[:], ys[:])
-    render._refine_large(*again, links, 400_000)
-    assert again == fast  # bit for bit
-
-
 def test_large_graph_pages_are_byte_identical():
     graph = synthetic(1200, per_node=3.0)
-    render._LAYOUT_CACHE.clear()
-    first = render_html(graph)
-    render._LAYOUT_CACHE.clear()
-    assert render_html(graph) == first
+    assert render_html(graph) == render_html(graph.copy())
 
 
 def test_arrowheads_only_below_the_arrow_limit(seed_html):
     assert embedded(seed_html)["options"]["edges"]["arrows"]["to"]["enabled"] is True
-    assert vis_options(2000, render.ARROW_LIMIT)["edges"]["arrows"]["to"]["enabled"] is True
-    assert vis_options(10000, render.ARROW_LIMIT + 1)["edges"]["arrows"]["to"]["enabled"] is False
+    assert vis_options(2000, page_data.ARROW_LIMIT)["edges"]["arrows"]["to"]["enabled"] is True
+    assert vis_options(10000, page_data.ARROW_LIMIT + 1)["edges"]["arrows"]["to"]["enabled"] is False
 
 
 def test_unknown_types_and_non_string_ids_still_render():
@@ -271,7 +219,7 @@ def test_unknown_types_and_non_string_ids_still_render():
     assert [n["id"] for n in data["nodes"]] == ["1", "2"]
     assert [(e["from"], e["to"]) for e in data["edges"]] == [("1", "2")]
     assert {t["name"] for t in data["types"]} == {"Spaceship", "constructor"}
-    assert set(data["options"]["groups"]) == set(render.TYPE_STYLES) | {"Thing"}
+    assert set(data["options"]["groups"]) == set(page_data.TYPE_STYLES) | {"Thing"}
 
 
 def test_large_graphs_label_only_selected_edges():
@@ -301,14 +249,125 @@ def test_injection_payloads_stay_inert_in_the_raw_html():
 
 
 def test_embed_json_escapes_markup_characters():
-    text = render.embed_json({"a": "<&>", "b": ["</script>"]})
+    text = page_data.embed_json({"a": "<&>", "b": ["</script>"]})
     assert "<" not in text and ">" not in text and "&" not in text
     assert json.loads(text) == {"a": "<&>", "b": ["</script>"]}
 
 
 def test_inlined_code_cannot_close_its_element():
-    assert "</script" not in render._vis_asset("vis-network.min.js")
-    assert "</style" not in render._vis_asset("vis-network.css")
+    assert "</script" not in render.vis_asset("vis-network.min.js")
+    assert "</style" not in render.vis_asset("vis-network.css")
+    css, js = render.page_code()
+    assert "</script" not in js and "</style" not in css
+
+
+# ---- Content Security Policy ---------------------------------------------------------------------------
+
+
+def test_policy_allows_exactly_the_inline_code_by_hash(seed_html):
+    from graph_model.csp import page_policy
+
+    meta = re.search(r'\n<meta http-equiv="Content-Security-Policy" content="([^"]*)">', seed_html)
+    assert meta and seed_html.index(meta.group(0)) < seed_html.index("<meta charset")  # before any code
+    policy = meta.group(1)
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    # the hashes are those of the finished page's own <script> and <style> bodies, nothing else
+    without = seed_html.replace(meta.group(0), "", 1)
+    assert policy == page_policy(without)
+    bodies = re.findall(r"<(script|style)>(.*?)</\1>", without, re.S)
+    assert len(bodies) == 4  # vis-network's CSS and JS, the page's CSS and JS; the JSON is data
+    from graph_model.csp import sha256_source
+    for _, body in bodies:
+        assert sha256_source(body) in policy
+
+
+class _StyleAttributes(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found += [tag for name, _ in attrs if name == "style" or name.startswith("on")]
+
+
+def test_markup_has_no_style_or_event_handler_attributes(seed_html):
+    # the policy blocks style="" and on*="" attributes: the markup must not need any
+    parser = _StyleAttributes()
+    parser.feed(seed_html)
+    assert parser.found == []
+
+
+# ---- the page's parts -------------------------------------------------------------------------------
+
+
+TEMPLATES = Path(render.__file__).parent / "templates"
+
+
+def test_every_panel_file_is_inlined_in_order():
+    assert sorted(render.PAGE_SCRIPTS) == sorted(p.name for p in TEMPLATES.glob("graph-*.js"))
+    assert sorted(render.PAGE_STYLES) == sorted(p.name for p in TEMPLATES.glob("graph-*.css"))
+    css, js = render.page_code()
+    for name in render.PAGE_SCRIPTS + render.PAGE_STYLES:
+        text = (TEMPLATES / name).read_text(encoding="utf-8")
+        assert text in (js if name.endswith(".js") else css), name
+    positions = [js.index((TEMPLATES / name).read_text(encoding="utf-8")) for name in render.PAGE_SCRIPTS]
+    assert positions == sorted(positions)
+
+
+def test_vis_network_internals_are_touched_in_one_file_only():
+    internals = re.compile(r"\.body\b|\.canvas\b|emitter|_blockRedraw|_allowRedraw|_requestRedraw|_dataChanged")
+    touching = sorted(p.name for p in TEMPLATES.glob("graph-*.js") if internals.search(p.read_text(encoding="utf-8")))
+    assert touching == ["graph-loader.js"]
+    loader = (TEMPLATES / "graph-loader.js").read_text(encoding="utf-8")
+    assert f"vis-network {render.VIS_NETWORK_VERSION}" in loader and f"pyvis {render.PYVIS_VERSION}" in loader
+
+
+# ---- vis-network from pyvis, through a checked path -----------------------------------------------------
+
+
+def test_vis_network_comes_from_the_installed_pyvis():
+    import importlib.util
+
+    package = Path(importlib.util.find_spec("pyvis").origin).parent
+    assert render.vis_asset("vis-network.min.js", package_dir=package) == render.vis_asset("vis-network.min.js")
+    assert f"@version {render.VIS_NETWORK_VERSION}" in render.vis_asset("vis-network.min.js")
+
+
+def test_a_pyvis_without_the_asset_is_named_with_both_versions(tmp_path):
+    import importlib.metadata
+
+    fake = tmp_path / "pyvis"
+    (fake / "lib" / "vis-9.9.9").mkdir(parents=True)  # what a newer release might ship
+    (fake / "__init__.py").write_text("", encoding="utf-8")
+    with pytest.raises(GraphModelError) as caught:
+        render.vis_asset("vis-network.min.js", package_dir=fake)
+    missing = fake / "lib" / f"vis-{render.VIS_NETWORK_VERSION}" / "vis-network.min.js"
+    assert str(caught.value) == (
+        f"vis-network {render.VIS_NETWORK_VERSION} is not where pyvis {render.PYVIS_VERSION} keeps it: {missing} "
+        f"is missing (pyvis {importlib.metadata.version('pyvis')} is installed). Install the expected version: "
+        f"pip install 'pyvis=={render.PYVIS_VERSION}'.")
+
+
+def test_the_expected_pyvis_is_the_one_pyproject_pins():
+    import tomllib
+
+    pyproject = tomllib.loads((Path(render.__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    assert f"pyvis=={render.PYVIS_VERSION}" in pyproject["project"]["dependencies"]
+
+
+# ---- types are keyed by the vocabulary ------------------------------------------------------------------
+
+
+def test_type_styles_are_keyed_by_entity_type_and_distinct():
+    from graph_model.vocabulary import EntityType
+
+    assert all(isinstance(kind, EntityType) for kind in page_data.TYPE_STYLES)
+    assert set(page_data.TYPE_STYLES) == set(EntityType)  # a new type needs its own colour and shape
+    colours = [style["color"] for style in page_data.TYPE_STYLES.values()]
+    assert len(set(colours)) == len(colours)
+    groups = vis_options(1, 0)["groups"]
+    assert list(groups) == [kind.value for kind in EntityType] + ["Thing"]
+    assert all(type(name) is str for name in groups)  # plain strings in the JSON, not enum reprs
 
 
 # ---- focus, filters, reduction ----------------------------------------------------------------------
@@ -324,9 +383,110 @@ def test_focus_keeps_exactly_the_neighbourhood(seed_graph, depth):
     assert data["meta"]["focus"] == "lukashenko" and data["meta"]["depth"] == depth
 
 
-def test_focus_on_an_unknown_entity_is_an_error(seed_graph):
-    with pytest.raises(KeyError):
-        render_html(seed_graph, focus="no-such-entity")
+@pytest.mark.parametrize("name", ["lukashenko", "Aleksandr Lukashenko", "  ALEKSANDR   lukashenko ",
+                                  "Aleksándr Lukashenko"])
+def test_focus_takes_an_id_label_or_alias_by_the_lookup_rule(seed_graph, name):
+    data = embedded(render_html(seed_graph, focus=name, depth=0))
+    assert data["meta"]["focus"] == "lukashenko" and [n["id"] for n in data["nodes"]] == ["lukashenko"]
+
+
+def test_focus_on_an_unknown_entity_is_a_usage_error(seed_graph):
+    with pytest.raises(UsageError) as caught:
+        render_html(seed_graph, focus="Lukashenkoo")
+    # the hint is graph_model.lookup's, naming the closest ids and names
+    assert str(caught.value).startswith("no entity named 'Lukashenkoo'. Did you mean 'lukashenko'")
+
+
+# ---- options are checked by the library ------------------------------------------------------------
+
+OPTION_ERRORS = [
+    ({"depth": -1}, "depth must be 0 or more, not -1. Pass how many relations away from the focus entity to "
+                    "show (0: the entity alone)."),
+    ({"max_nodes": 0}, "max nodes must be at least 1, not 0. Pass how many entities the page may show at most "
+                       "(default 2000)."),
+    ({"types": {"Persn"}}, "unknown type 'Persn'. Did you mean 'Person'? Types: Document, Event, Initiative, "
+                           "Organisation, Person, Place, State, Topic."),
+]
+
+
+@pytest.mark.parametrize("options, message", OPTION_ERRORS)
+def test_bad_options_are_usage_errors(seed_graph, options, message):
+    with pytest.raises(UsageError) as caught:
+        render_html(seed_graph, **options)
+    assert str(caught.value) == message
+
+
+def test_every_bad_option_is_named_in_one_error(seed_graph):
+    with pytest.raises(UsageError) as caught:
+        render_html(seed_graph, depth=-1, max_nodes=0, types={"Persn"}, focus="Lukashenkoo")
+    text = str(caught.value)
+    assert text.startswith(" ".join(message for _, message in OPTION_ERRORS) + " no entity named 'Lukashenkoo'.")
+
+
+def test_unknown_predicate_is_a_usage_error_naming_the_closest(seed_graph):
+    with pytest.raises(UsageError) as caught:
+        render_html(seed_graph, predicates={"propose"})
+    assert str(caught.value).startswith("unknown predicate 'propose'. Did you mean 'proposes'")
+
+
+def test_store_page_checks_numbers_before_reading_the_store():
+    with pytest.raises(UsageError, match="^max nodes must be at least 1"):
+        render_store_html(object(), max_nodes=0)  # not a store: never touched
+
+
+@pytest.fixture(scope="module")
+def tiny_build(tmp_path_factory):
+    from click.testing import CliRunner
+
+    from graph_model.cli import main
+
+    from .conftest import write_seeds
+
+    root = tmp_path_factory.mktemp("render-cli")
+    seeds, out = write_seeds(root / "seeds"), root / "build"
+    result = CliRunner().invoke(main, ["build", "--seeds", str(seeds), "--out", str(out), "--no-render", "--no-shapes"])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def kg(*args):
+    from click.testing import CliRunner
+
+    from graph_model.cli import main
+
+    result = CliRunner().invoke(main, [str(a) for a in args], prog_name="kg")
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("flag, value, message", [
+    ("--depth", "-1", OPTION_ERRORS[0][1]),
+    ("--max-nodes", "0", OPTION_ERRORS[1][1]),
+    ("--type", "Persn", OPTION_ERRORS[2][1]),
+])
+def test_cli_render_bad_option_exits_2_with_the_library_message(tiny_build, tmp_path, flag, value, message):
+    code, out, err = kg("render", "--out", tiny_build, "-o", tmp_path / "page.html", flag, value)
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [f"Error: {message}", "Try 'kg render --help' for help."]
+    assert not (tmp_path / "page.html").exists()
+
+
+def test_cli_render_unknown_focus_exits_2_with_the_library_message(tiny_build, tmp_path):
+    from graph_model.project import project_graph
+    from graph_model.store import open_store
+
+    with pytest.raises(UsageError) as caught:
+        render_html(project_graph(open_store(tiny_build)), focus="Lukashenkoo")
+    code, out, err = kg("render", "--out", tiny_build, "-o", tmp_path / "page.html", "--focus", "Lukashenkoo")
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [f"Error: {caught.value}", "Try 'kg render --help' for help."]
+
+
+def test_cli_render_writes_the_focused_page(tiny_build, tmp_path):
+    code, _, err = kg("render", "--out", tiny_build, "-o", tmp_path / "page.html", "--focus", "LUKASHENKO",
+                      "--depth", "0")
+    assert code == 0, err
+    data = embedded((tmp_path / "page.html").read_text(encoding="utf-8"))
+    assert data["meta"]["focus"] == "lukashenko" and [n["id"] for n in data["nodes"]] == ["lukashenko"]
 
 
 def test_type_and_predicate_filters(seed_graph):
@@ -383,60 +543,3 @@ def test_no_reduction_at_or_below_the_limit():
 ])
 def test_format_date(text, precision, shown):
     assert format_date(text, precision) == shown
-
-
-# ---- reference implementation for the numpy layout ---------------------------------------------
-
-def refine_large_python(xs, ys, links, budget: int) -> None:
-    """The pure-Python form of render._refine_large: the reference its numpy version must match."""
-    n = len(xs)
-    rounds = max(2, min(render._MAX_ROUNDS, budget // (n * 12 + len(links))))
-    spent = 0
-    for step in range(rounds):
-        dx_total, dy_total = [0.0] * n, [0.0] * n
-        spent += repel_grid(xs, ys, dx_total, dy_total) + len(links)
-        for a, b in links:
-            dx, dy = xs[a] - xs[b], ys[a] - ys[b]
-            dist = math.sqrt(dx * dx + dy * dy)
-            # Fruchterman-Reingold attraction d^2/k along the edge, k = 1
-            dx *= dist
-            dy *= dist
-            dx_total[a] -= dx
-            dy_total[a] -= dy
-            dx_total[b] += dx
-            dy_total[b] += dy
-        render._move(xs, ys, dx_total, dy_total, 1.0 * (1 - step / rounds) + 0.02)
-        if spent > budget and step >= 1:
-            break
-
-
-def repel_grid(xs, ys, dx_total, dy_total) -> int:
-    """Repulsion between nodes closer than 2, found through a grid of 2x2 cells; returns the
-    number of pairs examined."""
-    cell: dict[tuple[int, int], list[int]] = {}
-    for i, (x, y) in enumerate(zip(xs, ys)):
-        cell.setdefault((int(x // 2), int(y // 2)), []).append(i)
-    examined = 0
-    for (cx, cy), members in cell.items():
-        # each pair once: within this cell, then with the four neighbouring cells "after" it
-        others = [j for key in ((cx + 1, cy - 1), (cx + 1, cy), (cx + 1, cy + 1), (cx, cy + 1))
-                  for j in cell.get(key, ())]
-        for pos, i in enumerate(members):
-            xi, yi = xs[i], ys[i]
-            fx = fy = 0.0
-            candidates = members[pos + 1:] + others
-            examined += len(candidates)
-            for j in candidates:
-                dx = xi - xs[j]
-                dy = yi - ys[j]
-                d2 = dx * dx + dy * dy or 1e-9
-                if d2 < 4.0:
-                    dx /= d2
-                    dy /= d2
-                    fx += dx
-                    fy += dy
-                    dx_total[j] -= dx
-                    dy_total[j] -= dy
-            dx_total[i] += fx
-            dy_total[i] += fy
-    return examined
