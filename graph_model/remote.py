@@ -39,7 +39,8 @@ import pyoxigraph as ox
 
 from .errors import QueryError, StoreError
 from .iris import BASE, ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, read_ontology_text
-from .store import ExportFormat, GraphStore, bind_values
+from .sparql_text import analyse, bind_values, check_read_only, with_prologue
+from .store import ExportFormat, GraphStore, QueryDataset, QueryLimits
 
 OUR_GRAPHS_PREFIX = BASE
 """Named graphs whose IRI starts with this are ours; the rest of the server is left alone."""
@@ -56,13 +57,6 @@ _LIST_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
 # For servers on which an empty GRAPH pattern matches nothing: slower, so only a fallback.
 _LIST_GRAPHS_SCAN = ("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
                      f"FILTER(STRSTARTS(STR(?g), {ox.Literal(OUR_GRAPHS_PREFIX)})) }}")
-
-# The query form is the first of these keywords outside IRIs, strings and comments
-# (a prefix named e.g. "ask:" is not a keyword).
-_FORM = re.compile(r"""<[^<>"{}|^`\\\s]*>|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|\#[^\n\r]*"""
-                   r"""|\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b(?![\w.\-]*:)""", re.IGNORECASE)
-_DECLARED_PREFIX = re.compile(r"\bPREFIX\s+([^\s:]*)\s*:", re.IGNORECASE)
-
 
 @dataclass(frozen=True)
 class _Layout:
@@ -81,33 +75,6 @@ _LAYOUTS = (
     _Layout("Virtuoso", "sparql-graph-crud-auth", "sparql-auth"),
 )
 _QUERY_ENDPOINT_NAMES = ("query", "sparql")
-
-
-def query_form(sparql: str) -> str | None:
-    """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``: the form of ``sparql``, or None.
-
-    >>> query_form("PREFIX ask: <urn:x#> # ASK me\\nCONSTRUCT WHERE { ?s ask:p ?o }")
-    'CONSTRUCT'
-    """
-    for match in _FORM.finditer(sparql):
-        if match.group(1):
-            return match.group(1).upper()
-    return None
-
-
-def with_prefixes(sparql: str) -> str:
-    """``sparql`` with a ``PREFIX`` declaration for each project prefix it uses but does not declare.
-
-    The declarations go on the query's first line, so line numbers in server errors still match.
-    (A prefix that only seems used, say inside a string, costs an unused declaration, nothing more.)
-
-    >>> with_prefixes("PREFIX kg: <urn:kg#>\\nASK { ?s kg:p ent:x }")
-    'PREFIX ent: <https://newsgraph.example/entity/> PREFIX kg: <urn:kg#>\\nASK { ?s kg:p ent:x }'
-    """
-    declared = {m.group(1) for m in _DECLARED_PREFIX.finditer(sparql)}
-    missing = [f"PREFIX {p}: {ox.NamedNode(ns)}" for p, ns in PREFIXES.items()
-               if p not in declared and re.search(rf"(?<![\w.\-]){re.escape(p)}:", sparql)]
-    return " ".join([*missing, sparql]) if missing else sparql
 
 
 def _split_credentials(url: str) -> tuple[str, tuple[str, str] | None]:
@@ -338,27 +305,40 @@ class RemoteStore:
             return self._graphs
 
     def _list_graphs(self, sparql: str) -> set[str]:
-        result = self._run(sparql, dataset=False)
+        result = self._run(sparql, [])
         return {s["g"].value for s in result if isinstance(s["g"], ox.NamedNode)}
 
-    def query(self, sparql: str, *, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None):
-        """Run SPARQL on the server with the union of our graphs as default graph.
+    def query(self, sparql: str, *, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None,
+              dataset: QueryDataset | None = None, limits: QueryLimits = QueryLimits()):
+        """Run SPARQL on the server, with the embedded store's semantics (see
+        :meth:`GraphStore.query <graph_model.store.GraphStore.query>`): ``dataset`` if given,
+        else the query's own FROM / FROM NAMED, else the union of our graphs; relative IRIs
+        against the graph's base IRI; ``bindings`` bound as VALUES, never pasted.
 
-        ``bindings`` are bound with :func:`~graph_model.store.bind_values`, never pasted. Returns
-        ``QuerySolutions`` (SELECT), ``QueryBoolean`` (ASK) or an iterator of ``Triple``.
-        Raises QueryError when the server rejects the query, StoreError when it cannot be reached.
+        Returns ``QuerySolutions`` (SELECT), ``QueryBoolean`` (ASK) or an iterator of ``Triple``.
+        Raises QueryError when the text or the server rejects the query, StoreError when the
+        server cannot be reached.
         """
-        return self._run(bind_values(sparql, bindings or {}), dataset=True)
+        info = analyse(sparql, max_depth=limits.max_depth, max_length=limits.max_length)
+        check_read_only(info, allow_service=limits.allow_service)
+        text = bind_values(sparql, bindings or {}, info=info)
+        if dataset:
+            params = ([("default-graph-uri", g) for g in dataset.default_graphs]
+                      + [("named-graph-uri", g) for g in dataset.named_graphs])
+        else:
+            params = [] if info.has_dataset else self._dataset_params()
+        return self._run(text, params, info=info)
 
     def _dataset_params(self) -> list[tuple[str, str]]:
         graphs = self.graphs() or (str(ENTITIES_GRAPH),)  # none yet: an empty graph of ours, not the server's default
         return [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
 
-    def _run(self, sparql: str, *, dataset: bool):
-        text = with_prefixes(sparql)
-        form = query_form(text)
+    def _run(self, sparql: str, dataset_params: list[tuple[str, str]], *, info=None):
+        info = info or analyse(sparql)
+        text = with_prologue(sparql, PREFIXES, base=BASE, info=info)
+        form = info.form
         accept = {"SELECT": _RESULTS_ACCEPT, "ASK": _RESULTS_ACCEPT}.get(form, _GRAPH_ACCEPT if form else _ANY_ACCEPT)
-        params = [("query", text)] + (self._dataset_params() if dataset else [])
+        params = [("query", text)] + dataset_params
         body = urllib.parse.urlencode(params).encode("ascii")
         headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
         try:
@@ -366,8 +346,8 @@ class RemoteStore:
         except _HTTPFailure as exc:
             if exc.status == 400:
                 added = len(text) - len(sparql)
-                note = (f" (Positions on line 1 include the {added} characters of PREFIX declarations "
-                        "put in front of the query.)") if added else ""
+                note = (f" (Positions on line 1 include the {added} characters of BASE and PREFIX "
+                        "declarations put in front of the query.)") if added else ""
                 raise QueryError(f"the server rejected the query: {exc.message}{note}") from None
             if exc.status in (401, 403):
                 raise StoreError(f"{exc}. Give credentials: user:password@ in the URL, "
@@ -386,7 +366,7 @@ class RemoteStore:
             return 0
         values = " ".join(str(ox.NamedNode(g)) for g in graphs)
         result = self._run(f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}",
-                           dataset=True)
+                           self._dataset_params())
         for solution in result:
             return int(solution["n"].value)
         return 0
@@ -405,7 +385,8 @@ class RemoteStore:
                 raise StoreError(f"cannot reach the SPARQL server: {exc}") from None
             return list(_parse_triples(data, media, url))
         iri = ox.NamedNode(graph)
-        return list(self._run(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri} {{ ?s ?p ?o }} }}", dataset=True))
+        return list(self._run(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri} {{ ?s ?p ?o }} }}",
+                              self._dataset_params()))
 
     def dump(self, export_format: ExportFormat) -> bytes:
         """Our graphs serialised exactly as :meth:`GraphStore.dump` serialises a built store.
@@ -590,4 +571,4 @@ def _parse_triples(data: bytes, media: str, url: str) -> Iterator[ox.Triple]:
     return (q.triple for q in quads)
 
 
-__all__ = ["RemoteStore", "query_form", "with_prefixes"]
+__all__ = ["RemoteStore"]

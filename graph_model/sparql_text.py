@@ -146,6 +146,8 @@ class QueryInfo:
     """The update operation the text starts with (INSERT, LOAD, ...), if it is an update."""
     uses_service: bool = False
     has_base: bool = False
+    has_relative_iri: bool = False
+    """Whether some IRI in the text has no scheme (``<s>``), so the result depends on the base IRI."""
     has_dataset: bool = False
     """Whether the query names its own dataset (FROM / FROM NAMED)."""
     declared_prefixes: frozenset[str] = field(default_factory=frozenset)
@@ -181,13 +183,15 @@ def analyse(text: str, *, max_depth: int = DEFAULT_MAX_DEPTH, max_length: int = 
             form=info.form if other.form == info.form else None,
             update_keyword=info.update_keyword or other.update_keyword,
             uses_service=info.uses_service or other.uses_service,
-            has_base=info.has_base, has_dataset=info.has_dataset or other.has_dataset,
+            has_base=info.has_base, has_relative_iri=info.has_relative_iri or other.has_relative_iri,
+            has_dataset=info.has_dataset or other.has_dataset,
             declared_prefixes=info.declared_prefixes, used_prefixes=info.used_prefixes | other.used_prefixes,
             group_start=info.group_start, depth=max(info.depth, other.depth))
     return info
 
 
 _SERVICE_INSIDE = re.compile("SERVICE", re.IGNORECASE)
+_ABSOLUTE_IRI = re.compile(r"<[A-Za-z][A-Za-z0-9+.\-]*:")
 _UPDATE_INSIDE = re.compile("|".join(UPDATE_KEYWORDS), re.IGNORECASE)
 
 
@@ -206,6 +210,7 @@ def _read(tokens: list[tuple[str, str, int]], text: str, max_depth: int) -> Quer
     form = first if first in QUERY_FORMS else None
     update = first if first in UPDATE_KEYWORDS else None
 
+    relative = any(kind == "iri" and not _ABSOLUTE_IRI.match(value) for kind, value, _ in tokens[:index])
     depth = deepest = 0
     uses_service = has_dataset = False
     used = set()
@@ -242,13 +247,16 @@ def _read(tokens: list[tuple[str, str, int]], text: str, max_depth: int) -> Quer
                     update = inside.group().upper()
             if depth == 0 and value.upper() == "FROM":
                 has_dataset = True
+        elif kind == "iri":
+            if not relative and not _ABSOLUTE_IRI.match(value):
+                relative = True
         elif kind == "pname":
             prefix = value.split(":", 1)[0]
             used.add(prefix)
             if _SERVICE_INSIDE.search(prefix):
                 uses_service = True
     return QueryInfo(form=form, update_keyword=update, uses_service=uses_service, has_base=has_base,
-                     has_dataset=has_dataset, declared_prefixes=frozenset(declared),
+                     has_relative_iri=relative, has_dataset=has_dataset, declared_prefixes=frozenset(declared),
                      used_prefixes=frozenset(used), group_start=group_start, depth=deepest)
 
 
@@ -309,8 +317,8 @@ def bind_values(text: str, bindings: Mapping, *, info: QueryInfo | None = None) 
 def with_prologue(text: str, prefixes: Mapping[str, str], *, base: str | None = None,
                   info: QueryInfo | None = None) -> str:
     """``text`` with a ``PREFIX`` declaration for each of ``prefixes`` it uses but does not declare,
-    and ``BASE <base>`` unless it has its own, all on its first line so that line numbers in a
-    server's error messages still match the query.
+    and ``BASE <base>`` if it has relative IRIs and no BASE of its own, all on its first line so
+    that line numbers in a server's error messages still match the query.
 
     >>> with_prologue("PREFIX kg: <urn:kg#>\\nASK { ?s kg:p ent:x }", {"ent": "urn:e/", "kg": "urn:k#", "x": "urn:x"})
     'PREFIX ent: <urn:e/> PREFIX kg: <urn:kg#>\\nASK { ?s kg:p ent:x }'
@@ -319,7 +327,7 @@ def with_prologue(text: str, prefixes: Mapping[str, str], *, base: str | None = 
 
     info = info or analyse(text, max_depth=10**9, max_length=10**12)
     lines = []
-    if base and not info.has_base:
+    if base and info.has_relative_iri and not info.has_base:
         lines.append(f"BASE {ox.NamedNode(base)}")
     lines += [f"PREFIX {p}: {ox.NamedNode(ns)}" for p, ns in prefixes.items()
               if p in info.used_prefixes and p not in info.declared_prefixes]

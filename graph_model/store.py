@@ -9,13 +9,14 @@ same store through oxrdflib, whose ``query`` also hands the SPARQL to Oxigraph.
 from __future__ import annotations
 
 import enum
-import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from .errors import QueryError, StoreError
-from .iris import ONTOLOGY_GRAPH, PREFIXES, read_ontology_text
+from .iris import BASE, ONTOLOGY_GRAPH, PREFIXES, read_ontology_text
+from .sparql_text import DEFAULT_MAX_DEPTH, DEFAULT_MAX_LENGTH, analyse, bind_values, check_read_only
 
 
 DEFAULT_OUT = Path("build")
@@ -40,26 +41,29 @@ class ExportFormat(str, enum.Enum):
         }[self]
 
 
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+@dataclass(frozen=True)
+class QueryDataset:
+    """The RDF dataset a request names (SPARQL 1.1 Protocol ``default-graph-uri`` and
+    ``named-graph-uri``): graph IRIs. It overrides any FROM / FROM NAMED in the query.
 
-
-def bind_values(sparql: str, bindings: dict) -> str:
-    r"""``sparql`` with ``VALUES ?var { term }`` opening its first WHERE group, one per binding.
-
-    Terms are serialised by pyoxigraph (N-Triples escaping), so a value can never become query
-    syntax. Unlike SEP-0007 substitutions this needs no projected variable and works against
-    any SPARQL endpoint.
-
-    >>> bind_values("SELECT ?x WHERE { ?x ?p ?o }", {"o": ox.Literal('a" } DROP ALL #')})
-    'SELECT ?x WHERE { VALUES ?o { "a\\" } DROP ALL #" } ?x ?p ?o }'
+    With neither given (and no FROM in the query), the default graph is the union of all graphs.
     """
-    if not bindings:
-        return sparql
-    match = _WHERE.search(sparql)
-    if match is None:
-        raise QueryError("cannot bind parameters: the query has no WHERE clause")
-    values = " ".join(f"VALUES ?{name} {{ {term} }}" for name, term in sorted(bindings.items()))
-    return f"{sparql[:match.end()]} {values}{sparql[match.end():]}"
+
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.default_graphs or self.named_graphs)
+
+
+@dataclass(frozen=True)
+class QueryLimits:
+    """What a query text may be before it reaches the engine (see graph_model.sparql_text)."""
+
+    max_depth: int = DEFAULT_MAX_DEPTH
+    max_length: int = DEFAULT_MAX_LENGTH
+    allow_service: bool = True
+    """The library runs its user's own queries; ``kg serve`` turns SERVICE off for clients."""
 
 
 class GraphStore:
@@ -92,7 +96,8 @@ class GraphStore:
         """Open the store ``kg build`` wrote. Read-only by default, so several readers can share it."""
         location = Path(location)
         if not (location / "CURRENT").exists():
-            raise StoreError(f"no store at {location}. Run 'kg build' first, or pass --store-dir.")
+            raise StoreError(f"no store at {location}. Run 'kg build' first, or pass --out with the folder "
+                             "'kg build --out' wrote (or --store URL for a SPARQL server).")
         try:
             store = ox.Store.read_only(str(location)) if read_only else ox.Store(str(location))
         except OSError as exc:
@@ -118,18 +123,32 @@ class GraphStore:
         if self.location is not None:
             self.ox.flush()
 
-    def query(self, sparql: str, *, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None):
-        """Run SPARQL on Oxigraph's engine with the union of all graphs as default graph.
+    def query(self, sparql: str, *, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None,
+              dataset: QueryDataset | None = None, limits: QueryLimits = QueryLimits()):
+        """Run SPARQL on Oxigraph's engine.
 
+        The dataset is ``dataset`` if given, else the query's own FROM / FROM NAMED, else the
+        union of all graphs as default graph. Relative IRIs resolve against the graph's base IRI.
         ``bindings`` substitute values for variables (parameters are bound, never pasted into
         the text). Returns pyoxigraph's solutions, boolean or triples.
+
+        Raises QueryError for a syntax error, a text over ``limits``, or an update;
+        QueryRefused (a QueryError) for what the limits do not allow.
         """
+        info = analyse(sparql, max_depth=limits.max_depth, max_length=limits.max_length)
+        check_read_only(info, allow_service=limits.allow_service)
+        options = {}
+        if dataset:
+            options["default_graph"] = [ox.NamedNode(g) for g in dataset.default_graphs]
+            options["named_graphs"] = [ox.NamedNode(g) for g in dataset.named_graphs]
+        elif not info.has_dataset:
+            options["use_default_graph_as_union"] = True
         try:
-            return self.ox.query(bind_values(sparql, bindings or {}), use_default_graph_as_union=True,
-                                 prefixes=PREFIXES)
+            return self.ox.query(bind_values(sparql, bindings or {}, info=info), base_iri=BASE,
+                                 prefixes=PREFIXES, **options)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from exc
-        except OSError as exc:
+        except (OSError, ValueError) as exc:
             raise QueryError(f"query failed: {exc}") from exc
 
     def dump(self, export_format: ExportFormat) -> bytes:
@@ -155,6 +174,20 @@ class GraphStore:
         return dataset
 
 
-def open_store(out_dir: Path | str = DEFAULT_OUT) -> GraphStore:
-    """The store a previous ``build()`` wrote under ``out_dir``, read-only."""
-    return GraphStore.open(Path(out_dir) / STORE_DIRNAME)
+def is_store_url(location) -> bool:
+    """Whether ``location`` names a SPARQL server (http:// or https://) rather than a folder."""
+    return isinstance(location, str) and location.lower().startswith(("http://", "https://"))
+
+
+def open_store(location: Path | str = DEFAULT_OUT, **remote_options):
+    """The store at ``location``: a SPARQL server if it is an http(s) URL (``remote_options``
+    go to :meth:`RemoteStore.connect <graph_model.remote.RemoteStore.connect>`), else the
+    on-disk store a previous ``build()`` wrote under that folder, read-only.
+
+    Raises StoreError when there is no store there.
+    """
+    if is_store_url(location) or remote_options.get("query_url"):
+        from .remote import RemoteStore
+
+        return RemoteStore.connect(str(location) if location else remote_options["query_url"], **remote_options)
+    return GraphStore.open(Path(location) / STORE_DIRNAME)

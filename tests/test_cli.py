@@ -146,7 +146,7 @@ def test_sparql_syntax_error_exits_1(tiny_seeds, tmp_path):
 def test_missing_store_exits_1_with_hint(tmp_path):
     code, _, err = run("stats", "--out", tmp_path / "nothing")
     assert code == 1
-    assert err.strip() == f"Error: no store at {tmp_path / 'nothing' / 'store'}. Run 'kg build' first, or pass --store-dir."
+    assert err.strip() == f"Error: no store at {tmp_path / 'nothing' / 'store'}. Run 'kg build' first, or pass --out with the folder 'kg build --out' wrote (or --store URL for a SPARQL server)."
 
 
 @pytest.mark.parametrize("command", ["build", "validate", "query", "queries", "sparql", "export", "stats"])

@@ -15,7 +15,7 @@ import pytest
 from graph_model.build import build_nquads
 from graph_model.errors import QueryError, StoreError
 from graph_model.queries import read_named_queries, run_named_query
-from graph_model.remote import RemoteStore, query_form, with_prefixes
+from graph_model.remote import RemoteStore
 from graph_model.store import ExportFormat, GraphStore
 
 from .conftest import SEEDS, free_port
@@ -263,15 +263,6 @@ def test_foreign_graphs_are_neither_written_nor_read(oxigraph_servers):
     urllib.request.urlopen(request, timeout=5).close()
     assert len(store) == 0 and store.graphs() == ()
     assert list(store.query("SELECT * WHERE { ?s ?p ?o }")) == []
-
-
-def test_query_form_and_prefixes():
-    assert query_form("# SELECT in a comment\nPREFIX select: <urn:a#>\nASK { ?s select:p ?o }") == "ASK"
-    assert query_form('BASE <urn:x#DESCRIBE> describe <urn:y>') == "DESCRIBE"
-    text = with_prefixes("PREFIX kg: <urn:mine#>\nSELECT * WHERE { ?s kg:p ent:x }")
-    assert text == ("PREFIX ent: <https://newsgraph.example/entity/> "  # on line 1: line numbers still match
-                    "PREFIX kg: <urn:mine#>\nSELECT * WHERE { ?s kg:p ent:x }")
-    assert with_prefixes("SELECT * WHERE { ?s ?p ?o }") == "SELECT * WHERE { ?s ?p ?o }"
 
 
 def test_kg_build_store_twice_then_query_and_stats_through_the_cli(oxigraph_servers, tmp_path):

@@ -89,6 +89,7 @@ def test_text_that_is_no_query_is_a_query_error():
     ("SELECT * { }", "SELECT"), ("ask {}", "ASK"), ("CONSTRUCT WHERE { ?s ?p ?o }", "CONSTRUCT"),
     ("DESCRIBE <urn:x>", "DESCRIBE"), ("PREFIX ask: <urn:x#> # ASK\nSELECT * { ?s ask:p ?o }", "SELECT"),
     ("BASE <urn:b> PREFIX : <urn:x#> DESCRIBE :a", "DESCRIBE"), ("# only a comment", None),
+    ("BASE <urn:x#DESCRIBE> describe <urn:y>", "DESCRIBE"),
 ])
 def test_query_form(text, form):
     assert query_form(text) == form
@@ -169,12 +170,13 @@ def test_any_literal_value_stays_data(value):
 
 def test_prologue_adds_only_what_is_used_and_missing_on_the_first_line():
     prefixes = {"ent": "urn:e/", "kg": "urn:k#", "unused": "urn:u#"}
-    text = 'PREFIX kg: <urn:kg#>\nASK { ?s kg:p ent:x . ?s ?p "unused:x" }'
+    text = 'PREFIX kg: <urn:kg#>\nASK { ?s kg:p ent:x . ?s ?p "unused:x" . ?s ?p <relative> }'
     out = with_prologue(text, prefixes, base="https://newsgraph.example/")
     assert out.splitlines()[1:] == text.splitlines()[1:]
     assert out.startswith("BASE <https://newsgraph.example/> PREFIX ent: <urn:e/> PREFIX kg:")
     assert "unused" not in out.splitlines()[0]
-    assert with_prologue("BASE <urn:b/> ASK {}", {}, base="urn:other/") == "BASE <urn:b/> ASK {}"
+    assert with_prologue("BASE <urn:b/> ASK { <a> ?p ?o }", {}, base="urn:o/") == "BASE <urn:b/> ASK { <a> ?p ?o }"
+    assert with_prologue("ASK { <urn:a> ?p ?o }", {}, base="urn:o/") == "ASK { <urn:a> ?p ?o }"
 
 
 # ---- properties of the tokenizer
