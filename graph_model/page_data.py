@@ -14,6 +14,7 @@ from collections import Counter
 
 from . import layout
 from .selection import Selection, select
+from .dates import DatePrecision
 from .vocabulary import EntityType
 
 #: How each entity type is drawn (vis-network shapes whose label sits below the node, so the
@@ -62,7 +63,8 @@ def type_style(name: str) -> dict[str, str]:
 
 
 def format_date(text: str | None, precision: str | None) -> str:
-    """A statement's date as a reader should see it, at the precision the article gives.
+    """A statement's date as a reader should see it, at the precision the article gives
+    (``precision`` is a :class:`~graph_model.dates.DatePrecision` value).
 
     >>> format_date("2017-07-05", "day"), format_date("2017-07", "month"), format_date("1945", "year")
     ('5 July 2017', 'July 2017', '1945')
@@ -74,13 +76,13 @@ def format_date(text: str | None, precision: str | None) -> str:
     if not text:
         return "date not given"
     try:
-        if precision == "day":
+        if precision == DatePrecision.DAY:
             year, month, day = text.split("-")
             return f"{int(day)} {_MONTHS[int(month) - 1]} {year}"
-        if precision == "month":
+        if precision == DatePrecision.MONTH:
             year, month = text.split("-")
             return f"{_MONTHS[int(month) - 1]} {year}"
-        if precision == "day, year unknown":
+        if precision == DatePrecision.MONTH_DAY:
             month, day = text.lstrip("-").split("-")
             return f"{int(day)} {_MONTHS[int(month) - 1]} (year not given)"
     except (ValueError, IndexError):
@@ -310,21 +312,22 @@ def _precision_entries(edge_items: list[dict]) -> list[dict]:
         for s in edge["statements"]:
             key = s["precision"] or _NO_DATE
             counts[key] = counts.get(key, 0) + 1
-    order = list(_PRECISION_LABELS)
+    # plain strings in the JSON (the values), never enum members
+    order = [k.value if isinstance(k, DatePrecision) else k for k in _PRECISION_LABELS]
     keys = [k for k in order if k in counts] + sorted(k for k in counts if k not in order)
     return [{"key": k, "label": _PRECISION_LABELS.get(k, f"dated ({k})"), "count": counts[k]} for k in keys]
 
 
-#: Filter labels for statement date precisions (the ontology's precision labels), in the order
+#: Filter labels for statement date precisions, keyed by the vocabulary's precision, in the order
 #: the page lists them.
 _PRECISION_LABELS = {
-    "day": "dated to the day",
-    "month": "dated to the month",
-    "year": "dated to the year",
-    "early year": "early in a year",
-    "mid year": "mid-year",
-    "late year": "late in a year",
-    "day, year unknown": "day and month, no year",
+    DatePrecision.DAY: "dated to the day",
+    DatePrecision.MONTH: "dated to the month",
+    DatePrecision.YEAR: "dated to the year",
+    DatePrecision.EARLY_YEAR: "early in a year",
+    DatePrecision.MID_YEAR: "mid-year",
+    DatePrecision.LATE_YEAR: "late in a year",
+    DatePrecision.MONTH_DAY: "day and month, no year",
     _NO_DATE: "date not given",
 }
 
