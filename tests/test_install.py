@@ -121,9 +121,10 @@ def test_the_wheel_carries_every_data_file(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     data = [p.relative_to(ROOT).as_posix() for p in (ROOT / "graph_model").rglob("*")
             if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts]
-    assert data and not [name for name in data if name not in names]
     queries = [f"graph_model/named_queries/{p.name}" for p in (ROOT / "queries").glob("*.rq")]
-    assert not [name for name in queries if name not in names]
+    assert data and queries
+    missing = [name for name in data + queries if name not in names]
+    assert not missing, f"not in the wheel (see [tool.setuptools.package-data]): {missing}"
 
 
 def test_every_third_party_import_is_a_declared_dependency(wheel):
