@@ -48,7 +48,7 @@ def _echo(text: str) -> None:
 
 
 def _seeds_option(function):
-    return click.option("--seeds", "seeds_dir", type=click.Path(file_okay=False, path_type=Path),
+    return click.option("--seeds", "seeds_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
                         default=Path("seeds"), show_default=True, help="The seeds directory.")(function)
 
 
@@ -74,19 +74,25 @@ def _remote_options(function):
 
 
 def _open_target(out_dir, store_url, query_endpoint=None, update_endpoint=None, graph_store_endpoint=None):
-    """The remote store if --store was given, else the embedded store in --out."""
-    if store_url or query_endpoint:
-        from .remote import RemoteStore
-
-        return RemoteStore.connect(store_url or query_endpoint, query_url=query_endpoint,
-                                   update_url=update_endpoint, store_url=graph_store_endpoint)
+    """The remote store if --store (or --query-endpoint) was given, else the embedded store in --out."""
     from .store import open_store
 
+    if store_url or query_endpoint:
+        return open_store(store_url or query_endpoint, query_url=query_endpoint, update_url=update_endpoint,
+                          store_url=graph_store_endpoint)
     return open_store(out_dir)
 
 
+def _format_names(group: str) -> list[str]:
+    from . import formats
+
+    return formats.names(getattr(formats, group))
+
+
 def _format_option(function):
-    return click.option("--format", "result_format", type=click.Choice(["table", "csv", "json"]),
+    from .formats import CLI_RESULT_FORMATS, names
+
+    return click.option("--format", "result_format", type=click.Choice(names(CLI_RESULT_FORMATS)),
                         default="table", show_default=True, help="Output format.")(function)
 
 
@@ -207,7 +213,8 @@ def query(name, params, result_format, out_dir, **remote):
 def sparql(query_or_file, result_format, out_dir, **remote):
     """Run a SPARQL query given as text or as a path to a .rq file.
 
-    The default graph is the union of all graphs.
+    The default graph is the union of all graphs, unless the query names its own (FROM).
+    Relative IRIs resolve against https://newsgraph.example/ (so <entity/nato> works).
 
     \b
     Example:
@@ -222,12 +229,12 @@ def sparql(query_or_file, result_format, out_dir, **remote):
 
 
 @main.command()
-@click.option("--format", "export_format", type=click.Choice(["turtle", "trig", "nquads", "jsonld", "graphml", "gexf"]),
+@click.option("--format", "export_format", type=click.Choice(_format_names("EXPORT_FORMATS")),
               default="trig", show_default=True, help="Serialisation.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
 @_out_option
 def export(export_format, output, out_dir):
-    """Export the built graph: RDF (turtle, trig, nquads, jsonld) or a network (graphml, gexf).
+    """Export the built graph: RDF (turtle, trig, nquads, jsonld, ntriples, rdfxml) or a network (graphml, gexf).
 
     Same input, byte-identical output.
 
@@ -340,43 +347,50 @@ def render(output, focus, depth, types, predicates, max_nodes, out_dir):
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind (loopback unless told).")
 @click.option("--port", type=int, default=8000, show_default=True)
-@click.option("--timeout", type=float, default=10.0, show_default=True, help="Seconds a query may run.")
+@click.option("--timeout", type=float, default=10.0, show_default=True,
+              help="Seconds a client may wait for an answer, queueing included.")
 @click.option("--max-results", type=int, default=10_000, show_default=True, help="Rows a result may have.")
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE (federated queries fetch URLs).")
 @click.option("--cors-origin", "cors_origins", multiple=True, help="Origin allowed by CORS (repeatable; '*' for any).")
 @click.option("--workers", type=int, default=2, show_default=True, help="Query worker processes.")
 @click.option("--cache-mb", type=int, default=64, show_default=True,
               help="Memory for cached replies to repeated requests (0 disables the cache).")
+@click.option("--max-body-bytes", type=int, default=1024 * 1024, show_default=True,
+              help="Largest request body read (413 beyond it).")
+@click.option("--max-query-length", type=int, default=256 * 1024, show_default=True,
+              help="Longest query, in characters (400 beyond it).")
+@click.option("--max-depth", type=int, default=64, show_default=True,
+              help="Deepest nesting of { ( [ in a query (400 beyond it).")
 @_out_option
 @_remote_options
-def serve(host, port, timeout, max_results, allow_service, cors_origins, workers, cache_mb, out_dir, **remote):
+def serve(host, port, timeout, max_results, allow_service, cors_origins, workers, cache_mb, max_body_bytes,
+          max_query_length, max_depth, out_dir, **remote):
     """Serve SPARQL (/sparql), the graph page (/), and the named queries (/query, /queries/NAME).
 
-    Read-only; SPARQL Update, LOAD and (unless allowed) SERVICE are refused.
+    Read-only; SPARQL Update, LOAD and (unless allowed) SERVICE are refused. After 'kg build'
+    into the same --out, the server switches to the new build in one step.
 
     \b
     Example:
       kg serve --port 8000
       curl -H 'Accept: text/csv' 'http://127.0.0.1:8000/sparql?query=SELECT+*+WHERE+{?s+?p+?o}+LIMIT+3'
     """
-    from .build import GRAPH_HTML
-    from .store import STORE_DIRNAME, open_store
     from .serve import ServeSettings, serve as run_server
+    from .store import STORE_DIRNAME
 
     settings = ServeSettings(timeout=timeout, max_results=max_results, allow_service=allow_service,
-                             cors_origins=tuple(cors_origins), workers=workers, cache_bytes=cache_mb * 1024 * 1024)
-    if remote["store_url"] or remote["query_endpoint"]:
+                             cors_origins=tuple(cors_origins), workers=workers, cache_bytes=cache_mb * 1024 * 1024,
+                             max_body_bytes=max_body_bytes, max_query_length=max_query_length, max_depth=max_depth)
+    target = _open_target(out_dir, **remote)  # fails early, with the hint, if there is no store
+    if target.location is None:
         from .render import render_store_html
 
-        target = _open_target(out_dir, **remote)
         click.echo(f"serving {remote['store_url'] or remote['query_endpoint']} on http://{host}:{port}/", err=True)
         run_server(target, host=host, port=port, settings=settings, graph_html=render_store_html(target))
         return
-    open_store(out_dir)  # fail early, with the hint, if there is no build
-    page = out_dir / GRAPH_HTML
+    del target  # the workers open the store themselves
     click.echo(f"serving {out_dir / STORE_DIRNAME} on http://{host}:{port}/ (SPARQL at /sparql)", err=True)
-    run_server(out_dir / STORE_DIRNAME, host=host, port=port, settings=settings,
-               graph_html=page.read_text(encoding="utf-8") if page.exists() else None)
+    run_server(out_dir / STORE_DIRNAME, host=host, port=port, settings=settings)
 
 
 def format_cli_reference() -> str:

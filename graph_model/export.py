@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from .store import ExportFormat, GraphStore
-
-NETWORK_FORMATS = ("graphml", "gexf")
+from .formats import EXPORT_FORMATS, Format, Kind, parse_format
 
 
-def export_bytes(store: GraphStore, format_name: str) -> bytes:
-    """The graph in ``format_name`` (an ExportFormat value, 'graphml' or 'gexf'), deterministically."""
-    if format_name in NETWORK_FORMATS:
+def export_bytes(store, format_name: str | Format) -> bytes:
+    """The graph in an export format of the registry (RDF, or GraphML/GEXF), deterministically.
+
+    Raises UsageError for a format ``kg export`` does not write.
+    """
+    export_format = parse_format(Format(format_name).value if isinstance(format_name, Format) else format_name,
+                                 EXPORT_FORMATS)
+    if export_format.kind is Kind.NETWORK:
         from .analyze import write_network
 
-        return write_network(store, format_name)
-    return store.dump(ExportFormat(format_name))
+        return write_network(store, export_format.value)
+    return store.dump(export_format)

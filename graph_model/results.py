@@ -1,26 +1,21 @@
-"""Query results as plain data, and the ``format_*`` functions that turn them into text.
+"""Query results as plain data, and the terminal table of them.
 
-The library returns :class:`QueryResult`; only the CLI prints. JSON follows the W3C
-"SPARQL 1.1 Query Results JSON Format", so any SPARQL tool can read ``--format json``.
+The library returns :class:`QueryResult`; only the CLI prints. Every other serialisation (JSON,
+XML, CSV, TSV) lives in the format registry, :mod:`graph_model.formats`.
 """
 
 from __future__ import annotations
 
-import csv
-import enum
-import io
-import json
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from .formats import Format, format_results
 from .iris import PREFIXES
 
 
-class ResultFormat(str, enum.Enum):
-    TABLE = "table"
-    CSV = "csv"
-    JSON = "json"
+ResultFormat = Format
+"""Kept for callers of the first releases: result formats are members of the one registry."""
 
 
 @dataclass(frozen=True)
@@ -90,82 +85,6 @@ def format_table(result: QueryResult, *, cell_width: int = TABLE_CELL_WIDTH) -> 
     return "\n".join(lines)
 
 
-def format_csv(result: QueryResult) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    if result.boolean is not None:
-        writer.writerow(["boolean"])
-        writer.writerow(["true" if result.boolean else "false"])
-        return out.getvalue()
-    writer.writerow(result.variables)
-    for row in result.rows:
-        writer.writerow(["" if t is None else t.value for t in row])
-    return out.getvalue()
-
-
-def _json_term(term) -> dict:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    value = {"type": "literal", "value": term.value}
-    if term.language:
-        value["xml:lang"] = term.language
-    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-        value["datatype"] = term.datatype.value
-    return value
-
-
-def format_json(result: QueryResult) -> str:
-    if result.boolean is not None:
-        return json.dumps({"head": {}, "boolean": result.boolean}, indent=2)
-    bindings = [{v: _json_term(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows]
-    return json.dumps({"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}},
-                      indent=2, ensure_ascii=False)
-
-
-def format_tsv(result: QueryResult) -> str:
-    """SPARQL 1.1 TSV results: terms in N-Triples syntax."""
-    if result.boolean is not None:
-        return "?boolean\n" + ("true" if result.boolean else "false") + "\n"
-    lines = ["\t".join(f"?{v}" for v in result.variables)]
-    lines += ["\t".join("" if t is None else str(t) for t in row) for row in result.rows]
-    return "\n".join(lines) + "\n"
-
-
-def format_xml(result: QueryResult) -> str:
-    """SPARQL Query Results XML Format."""
-    from xml.sax.saxutils import escape, quoteattr
-
-    out = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
-    out += [f"<variable name={quoteattr(v)}/>" for v in result.variables]
-    out.append("</head>")
-    if result.boolean is not None:
-        out.append(f"<boolean>{'true' if result.boolean else 'false'}</boolean>")
-    else:
-        out.append("<results>")
-        for row in result.rows:
-            out.append("<result>")
-            for name, term in zip(result.variables, row):
-                if term is None:
-                    continue
-                if isinstance(term, ox.NamedNode):
-                    value = f"<uri>{escape(term.value)}</uri>"
-                elif isinstance(term, ox.BlankNode):
-                    value = f"<bnode>{escape(term.value)}</bnode>"
-                elif term.language:
-                    value = f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
-                else:
-                    value = f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
-                out.append(f"<binding name={quoteattr(name)}>{value}</binding>")
-            out.append("</result>")
-        out.append("</results>")
-    out.append("</sparql>")
-    return "\n".join(out) + "\n"
-
-
-FORMATTERS = {ResultFormat.TABLE: format_table, ResultFormat.CSV: format_csv, ResultFormat.JSON: format_json}
-
-
-def format_result(result: QueryResult, result_format: ResultFormat) -> str:
-    return FORMATTERS[result_format](result)
+def format_result(result: QueryResult, result_format: Format) -> str:
+    """``result`` as text in a results format (table, csv, tsv, json, xml) of the format registry."""
+    return format_results(result, Format(result_format), pretty=True)

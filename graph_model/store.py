@@ -8,13 +8,13 @@ same store through oxrdflib, whose ``query`` also hands the SPARQL to Oxigraph.
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from .errors import QueryError, StoreError
+from .formats import Format, write_rdf
 from .iris import BASE, ONTOLOGY_GRAPH, PREFIXES, read_ontology_text
 from .sparql_text import DEFAULT_MAX_DEPTH, DEFAULT_MAX_LENGTH, analyse, bind_values, check_read_only
 
@@ -23,22 +23,8 @@ DEFAULT_OUT = Path("build")
 STORE_DIRNAME = "store"
 
 
-class ExportFormat(str, enum.Enum):
-    """RDF serialisations ``kg export`` writes."""
-
-    TURTLE = "turtle"
-    TRIG = "trig"
-    NQUADS = "nquads"
-    JSONLD = "jsonld"
-
-    @property
-    def rdf_format(self) -> ox.RdfFormat:
-        return {
-            ExportFormat.TURTLE: ox.RdfFormat.TURTLE,
-            ExportFormat.TRIG: ox.RdfFormat.TRIG,
-            ExportFormat.NQUADS: ox.RdfFormat.N_QUADS,
-            ExportFormat.JSONLD: ox.RdfFormat.JSON_LD,
-        }[self]
+ExportFormat = Format
+"""Kept for callers of the first releases: export formats are members of the one registry."""
 
 
 @dataclass(frozen=True)
@@ -139,8 +125,12 @@ class GraphStore:
         check_read_only(info, allow_service=limits.allow_service)
         options = {}
         if dataset:
-            options["default_graph"] = [ox.NamedNode(g) for g in dataset.default_graphs]
-            options["named_graphs"] = [ox.NamedNode(g) for g in dataset.named_graphs]
+            try:
+                options["default_graph"] = [ox.NamedNode(g) for g in dataset.default_graphs]
+                options["named_graphs"] = [ox.NamedNode(g) for g in dataset.named_graphs]
+            except ValueError as exc:
+                raise QueryError(f"a graph named for the dataset is not an IRI: {exc}. "
+                                 "Give absolute IRIs in default-graph-uri and named-graph-uri.") from exc
         elif not info.has_dataset:
             options["use_default_graph_as_union"] = True
         try:
@@ -151,14 +141,18 @@ class GraphStore:
         except (OSError, ValueError) as exc:
             raise QueryError(f"query failed: {exc}") from exc
 
-    def dump(self, export_format: ExportFormat) -> bytes:
-        """The whole dataset serialised; for graph-less formats, the union of all graphs."""
-        fmt = export_format.rdf_format
-        prefixes = PREFIXES if export_format in (ExportFormat.TURTLE, ExportFormat.TRIG) else None
+    def dump(self, export_format: Format) -> bytes:
+        """The whole dataset in an RDF format of the registry; for graph-less formats, the union
+        of all graphs, sorted. Raises ValueError for a format that is not RDF."""
+        fmt = Format(export_format).rdf_format
+        if fmt is None:
+            raise ValueError(f"{export_format} is not an RDF format")
         if fmt.supports_datasets:
-            return self.ox.dump(format=fmt, prefixes=prefixes) if prefixes else self.ox.dump(format=fmt)
+            if export_format is Format.TRIG:
+                return self.ox.dump(format=fmt, prefixes=PREFIXES)
+            return self.ox.dump(format=fmt)
         triples = sorted({(q.subject, q.predicate, q.object) for q in self.ox}, key=str)
-        return ox.serialize((ox.Triple(*t) for t in triples), format=fmt, prefixes=prefixes)
+        return write_rdf((ox.Triple(*t) for t in triples), Format(export_format))
 
     def as_rdflib(self):
         """This store as an rdflib ``Dataset`` (via oxrdflib), default graph = union of all graphs.

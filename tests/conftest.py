@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import shutil
 import socket
 import textwrap
@@ -125,3 +127,34 @@ def write_seeds(root: Path, *, article: str = TINY_ARTICLE, entities: str = TINY
 @pytest.fixture
 def tiny_seeds(tmp_path) -> Path:
     return write_seeds(tmp_path / "seeds")
+
+
+@contextlib.contextmanager
+def kg_serve(out, *options, env=None):
+    """A real ``kg serve --out OUT`` on a free loopback port; yields its base URL."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "graph_model", "serve", "--out", str(out), "--port", str(port),
+                                *options], stderr=subprocess.PIPE, env=env)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(base + "/queries", timeout=1).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("kg serve did not start: " + process.stderr.read().decode())
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
