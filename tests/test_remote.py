@@ -1,10 +1,14 @@
-"""RemoteStore against a real Oxigraph server: same counts, same answers, same export as embedded."""
+"""RemoteStore against a real Oxigraph server: same counts, same answers, same export as embedded;
+against a canned server: every failure mapped to our errors, every answer format parsed."""
 
 from __future__ import annotations
 
+import http.server
 import shutil
+import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -13,10 +17,10 @@ import pyoxigraph as ox
 import pytest
 
 from graph_model.build import build_nquads
-from graph_model.errors import QueryError, StoreError
+from graph_model.errors import GraphModelError, QueryError, StoreError
 from graph_model.queries import read_named_queries, run_named_query
 from graph_model.remote import RemoteStore
-from graph_model.store import ExportFormat, GraphStore
+from graph_model.store import ExportFormat, GraphStore, QueryDataset
 
 from .conftest import SEEDS, free_port
 
@@ -220,7 +224,10 @@ def test_dump_equals_the_built_store_export(remote, seed_nquads, embedded, tmp_p
     built.load_nquads(seed_nquads)
     built.load_ontology()
     built.flush()
-    dumps = {export_format: remote.dump(export_format) for export_format in ExportFormat}
+    # Every RDF format 'kg export' writes (the registry may hold other kinds too).
+    rdf_formats = [f for f in ExportFormat if f.rdf_format is not None]
+    assert {ExportFormat.TURTLE, ExportFormat.TRIG, ExportFormat.NQUADS, ExportFormat.JSONLD} <= set(rdf_formats)
+    dumps = {export_format: remote.dump(export_format) for export_format in rdf_formats}
     for export_format, data in dumps.items():
         assert data == built.dump(export_format), export_format
     # The in-memory store serialises datasets in insertion order, so compare its lines as a set.
@@ -297,3 +304,250 @@ def test_kg_serve_over_a_remote_store(oxigraph_url, remote):
         reply = client.get("/queries/memberships", params={"format": "csv"})
         assert reply.status_code == 200
         assert "Collective Security Treaty Organization" in reply.text
+
+
+# A server that answers every request with one canned reply: the mapping of failures to our
+# errors, and the parsing of each answer format, without depending on what a real server sends.
+
+class _CannedHandler(http.server.BaseHTTPRequestHandler):
+    def _answer(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.server.requests.append((self.command, self.path))
+        reply = self.server.reply
+        if isinstance(reply, bytes):  # not HTTP at all
+            self.wfile.write(reply)
+            self.close_connection = True
+            return
+        status, content_type, body = reply
+        self.send_response(status)
+        if content_type:
+            self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _answer
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+class CannedServer:
+    def __init__(self):
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _CannedHandler)
+        self.httpd.requests = []
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.answer(200, "application/sparql-results+json", b'{"head":{},"boolean":true}')
+
+    def answer(self, status_or_raw, content_type: str | None = None, body: bytes = b"") -> None:
+        """Every request from now on gets this reply (or these raw bytes, if given bytes)."""
+        raw = isinstance(status_or_raw, bytes)
+        self.httpd.reply = status_or_raw if raw else (status_or_raw, content_type, body)
+
+    def store(self) -> RemoteStore:
+        return RemoteStore(f"{self.url}/query", store_url=f"{self.url}/store", timeout=5)
+
+
+@pytest.fixture
+def canned():
+    server = CannedServer()
+    thread = threading.Thread(target=server.httpd.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.httpd.shutdown()
+    server.httpd.server_close()
+
+
+# A dataset given with the query, so the store does not list its graphs first: the canned
+# reply answers the request under test, not the listing.
+ONE_GRAPH = QueryDataset(("https://newsgraph.example/graph/entities",))
+ONE_TRIPLE = b'<https://newsgraph.example/entity/a> <urn:p> "x" <https://newsgraph.example/graph/entities> .\n'
+
+OPERATIONS = {
+    "query": lambda store: store.query("SELECT * WHERE { ?s kg:p ?o }", dataset=ONE_GRAPH),
+    "read": lambda store: store.graph_triples("https://newsgraph.example/graph/entities"),
+    "write": lambda store: store.replace_graphs(ONE_TRIPLE),
+    "drop": lambda store: store._writer().drop_graph("https://newsgraph.example/graph/entities"),
+    "update": lambda store: RemoteStore(store.query_url, update_url=store.query_url.replace("query", "update"),
+                                        timeout=5).load_ontology(),
+}
+
+
+@pytest.mark.parametrize("operation", sorted(OPERATIONS))
+def test_refused_connection_is_a_store_error_naming_the_url(operation):
+    url = f"http://127.0.0.1:{free_port()}"
+    store = RemoteStore(f"{url}/query", store_url=f"{url}/store", timeout=2)
+    with pytest.raises(StoreError) as caught:
+        OPERATIONS[operation](store)
+    assert str(caught.value).startswith(f"cannot reach the SPARQL server: {url}/")
+    assert "refused" in str(caught.value).lower()
+
+
+def test_a_server_that_never_answers_times_out():
+    with socket.socket() as listening:  # accepts connections into its backlog, never answers them
+        listening.bind(("127.0.0.1", 0))
+        listening.listen()
+        url = f"http://127.0.0.1:{listening.getsockname()[1]}/query"
+        with pytest.raises(StoreError) as caught:
+            RemoteStore(url, timeout=0.5).query("ASK {}", dataset=ONE_GRAPH)
+    assert str(caught.value) == f"cannot reach the SPARQL server: {url}: no answer within 0.5 s"
+
+
+def test_a_reply_that_is_not_http_is_a_store_error(canned):
+    canned.answer(b"SPARQL? never heard of it\r\n\r\n")
+    with pytest.raises(StoreError, match=r"cannot reach the SPARQL server: .*/query: BadStatusLine"):
+        canned.store().query("ASK {}", dataset=ONE_GRAPH)
+
+
+@pytest.mark.parametrize("status", [401, 403])
+@pytest.mark.parametrize("operation", ["query", "read", "write", "drop"])
+def test_refused_access_names_credentials(canned, operation, status):
+    canned.answer(status, "text/plain", b"Unauthorized")
+    with pytest.raises(StoreError) as caught:
+        OPERATIONS[operation](canned.store())
+    message = str(caught.value)
+    assert type(caught.value) is StoreError
+    assert f"HTTP {status} from {canned.url}/" in message and ": Unauthorized." in message
+    assert message.endswith("Give credentials: user:password@ in the URL, or $KG_STORE_USER and $KG_STORE_PASSWORD.")
+
+
+def test_connect_to_a_query_endpoint_that_refuses_access_names_credentials(canned):
+    canned.answer(401, "text/plain", b"Unauthorized")
+    with pytest.raises(StoreError) as caught:
+        RemoteStore.connect(canned.url, timeout=5)
+    assert str(caught.value) == (f"the SPARQL endpoint {canned.url}/query refused access (HTTP 401). Give "
+                                 "credentials: user:password@ in the URL, or $KG_STORE_USER and $KG_STORE_PASSWORD.")
+
+
+def test_http_400_on_a_query_is_a_query_error_naming_the_rejection(canned):
+    canned.answer(400, "text/plain", b"Parser error at 1:25: expected a term")
+    with pytest.raises(QueryError) as caught:
+        canned.store().query("SELECT * WHERE { ?s kg:p ?o }", dataset=ONE_GRAPH)
+    message = str(caught.value)
+    assert message.startswith("the server rejected the query: Parser error at 1:25: expected a term (Positions")
+    assert "PREFIX declarations put in front of the query" in message
+
+
+@pytest.mark.parametrize(("operation", "status", "error", "expected"), [
+    ("query", 500, QueryError, "the server failed to run the query: oops"),
+    ("query", 502, StoreError, "querying {url}/query failed: HTTP 502 from {url}/query: oops."),
+    ("read", 400, StoreError, "reading graph https://newsgraph.example/graph/entities failed: HTTP 400 from "
+                              "{url}/store?graph=https%3A%2F%2Fnewsgraph.example%2Fgraph%2Fentities: oops."),
+    ("write", 400, StoreError, "writing graph https://newsgraph.example/graph/entities failed: HTTP 400 from "
+                               "{url}/store?graph=https%3A%2F%2Fnewsgraph.example%2Fgraph%2Fentities: oops."),
+    ("write", 405, StoreError, "The endpoint does not take writes there. Give the endpoints explicitly"),
+    ("update", 404, StoreError, "writing graph https://newsgraph.example/graph/ontology failed: HTTP 404 from "
+                                "{url}/update: oops. The endpoint does not take writes there."),
+])
+def test_error_statuses_map_to_our_errors(canned, operation, status, error, expected):
+    canned.answer(status, "text/plain", b"oops")
+    with pytest.raises(GraphModelError) as caught:
+        OPERATIONS[operation](canned.store())
+    assert type(caught.value) is error
+    assert expected.format(url=canned.url) in str(caught.value)
+
+
+def test_statuses_that_are_answers_are_not_errors(canned):
+    canned.answer(404, "text/plain", b"no such graph")
+    store = canned.store()
+    assert store.graph_triples("https://newsgraph.example/graph/entities") == []  # Graph Store: no such graph
+    store._writer().drop_graph("https://newsgraph.example/graph/entities")        # already gone
+    canned.answer(415, "text/plain", b"send Turtle")
+    with pytest.raises(StoreError, match="HTTP 415"):
+        store.replace_graphs(ONE_TRIPLE)
+    assert [method for method, _ in canned.httpd.requests[-2:]] == ["PUT", "PUT"]  # retried as Turtle once
+
+
+# Answers in every format a server may send them in, made by pyoxigraph's own serialisers.
+_SOLUTIONS = ("SELECT * WHERE { VALUES (?s ?label ?n) { (<https://newsgraph.example/entity/nato> "
+              '"North Atlantic, \\"NATO\\""@en 42) (<urn:x> "b" UNDEF) } BIND(BNODE() AS ?b) }')
+_NATO = ox.NamedNode("https://newsgraph.example/entity/nato")
+_TRIPLES = [
+    ox.Triple(_NATO, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+              ox.Literal("North Atlantic, \"NATO\"", language="en")),
+    ox.Triple(_NATO, ox.NamedNode("urn:founded"),
+              ox.Literal("1949", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#gYear"))),
+    ox.Triple(_NATO, ox.NamedNode("urn:member"), ox.NamedNode("https://newsgraph.example/entity/norway")),
+]
+
+
+def _rows(solutions) -> list[tuple]:
+    """Rows of (variable, term) pairs; blank nodes by kind only, since their labels are the parser's."""
+    return [tuple((v.value, "_:" if isinstance(s[v], ox.BlankNode) else s[v]) for v in solutions.variables)
+            for s in solutions]
+
+
+@pytest.mark.parametrize("results_format", ["JSON", "XML", "TSV"])
+def test_select_answers_parse_in_each_lossless_results_format(canned, results_format):
+    fmt = getattr(ox.QueryResultsFormat, results_format)
+    canned.answer(200, fmt.media_type, ox.Store().query(_SOLUTIONS).serialize(format=fmt))
+    got = canned.store().query("SELECT * WHERE { ?s ?p ?o }", dataset=ONE_GRAPH)
+    assert isinstance(got, ox.QuerySolutions)
+    assert _rows(got) == _rows(ox.Store().query(_SOLUTIONS))
+
+
+def test_select_answers_in_csv_parse_as_rdflib_reads_csv(canned):
+    canned.answer(200, "text/csv; charset=utf-8",
+                  ox.Store().query(_SOLUTIONS).serialize(format=ox.QueryResultsFormat.CSV))
+    got = canned.store().query("SELECT * WHERE { ?s ?p ?o }", dataset=ONE_GRAPH)
+    # CSV drops term kinds: http(s) values are IRIs, _: values blank nodes, the rest plain strings.
+    assert _rows(got) == [
+        (("b", "_:"), ("label", ox.Literal('North Atlantic, "NATO"')), ("n", ox.Literal("42")),
+         ("s", ox.NamedNode("https://newsgraph.example/entity/nato"))),
+        (("b", "_:"), ("label", ox.Literal("b")), ("n", None), ("s", ox.Literal("urn:x"))),
+    ]
+
+
+@pytest.mark.parametrize("results_format", ["JSON", "XML", "TSV", "CSV"])
+@pytest.mark.parametrize("answer", [True, False])
+def test_ask_answers_parse_in_each_results_format(canned, results_format, answer):
+    fmt = getattr(ox.QueryResultsFormat, results_format)
+    sent = ox.Store().query(f"ASK {{ FILTER({str(answer).lower()}) }}").serialize(format=fmt)
+    canned.answer(200, fmt.media_type, sent)
+    got = canned.store().query("ASK { ?s ?p ?o }", dataset=ONE_GRAPH)
+    assert isinstance(got, ox.QueryBoolean) and bool(got) is answer
+
+
+@pytest.mark.parametrize("rdf_format", ["N_TRIPLES", "TURTLE", "RDF_XML", "JSON_LD", "N_QUADS", "TRIG"])
+def test_construct_answers_and_graph_store_reads_parse_in_each_rdf_format(canned, rdf_format):
+    fmt = getattr(ox.RdfFormat, rdf_format)
+    data = ox.serialize([ox.Quad(*t) for t in _TRIPLES] if fmt.supports_datasets else _TRIPLES, format=fmt)
+    canned.answer(200, fmt.media_type, data)
+    store = canned.store()
+    got = list(store.query("CONSTRUCT WHERE { ?s ?p ?o }", dataset=ONE_GRAPH))
+    assert sorted(got, key=str) == sorted(_TRIPLES, key=str)
+    assert sorted(store.graph_triples("https://newsgraph.example/graph/entities"), key=str) == sorted(_TRIPLES, key=str)
+
+
+def test_answers_without_a_content_type_are_read_as_json_results_or_ntriples(canned):
+    canned.answer(200, None, b'{"head":{},"boolean":true}')
+    assert bool(canned.store().query("ASK { ?s ?p ?o }", dataset=ONE_GRAPH)) is True
+    canned.answer(200, None, ox.serialize(_TRIPLES, format=ox.RdfFormat.N_TRIPLES))
+    assert list(canned.store().query("CONSTRUCT WHERE { ?s ?p ?o }", dataset=ONE_GRAPH)) == _TRIPLES
+
+
+@pytest.mark.parametrize(("sparql", "media_type"), [
+    ("SELECT * WHERE { ?s ?p ?o }", "text/html"),
+    ("ASK { ?s ?p ?o }", "text/turtle"),  # RDF, where results belong
+    ("CONSTRUCT WHERE { ?s ?p ?o }", "text/html"),
+    ("DESCRIBE <urn:x>", "application/sparql-results+json"),  # results, where RDF belongs
+])
+def test_an_answer_in_a_media_type_we_cannot_read_names_it_and_the_url(canned, sparql, media_type):
+    canned.answer(200, f"{media_type}; charset=utf-8", b"<html>Welcome to nginx</html>")
+    with pytest.raises(StoreError) as caught:
+        canned.store().query(sparql, dataset=ONE_GRAPH)
+    assert str(caught.value).startswith(f"{canned.url}/query answered ")
+    assert f" in {media_type}, which is not " in str(caught.value)
+
+
+def test_a_graph_store_answer_in_a_media_type_we_cannot_read_names_it_and_the_url(canned):
+    canned.answer(200, "text/html", b"<html>Welcome to nginx</html>")
+    with pytest.raises(StoreError, match=r"/store\?graph=.* answered in text/html, which is not an RDF format"):
+        canned.store().graph_triples("https://newsgraph.example/graph/entities")
+
+
+def test_an_answer_that_does_not_parse_names_its_media_type(canned):
+    canned.answer(200, "application/sparql-results+xml", b"<sparql><oops")
+    with pytest.raises(StoreError, match=r"/query sent SPARQL results \(application/sparql-results\+xml\) that do not"):
+        canned.store().query("SELECT * WHERE { ?s ?p ?o }", dataset=ONE_GRAPH)
