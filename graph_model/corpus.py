@@ -186,10 +186,11 @@ def _read_registry(entity_files: list[Path], problems: list[Problem], corpus: Co
 
 def _note_rejected_entity(item, corpus: Corpus) -> None:
     """Remember a rejected entity's id, so statements naming it are not reported as naming an
-    unknown entity; without an id, any unknown id may be this one: the registry is incomplete."""
+    unknown entity; without an id, any unknown id may be this one: the registry is incomplete.
+    The lowercase form counts too: 'OSCE', refused as an id, was meant as 'osce'."""
     entity_id = item.get("id") if isinstance(item, dict) else None
     if isinstance(entity_id, str) and entity_id.strip():
-        corpus.invalid_entity_ids.add(entity_id.strip())
+        corpus.invalid_entity_ids.update({entity_id.strip(), entity_id.strip().lower()})
     else:
         corpus.registry_complete = False
 

@@ -21,9 +21,10 @@ _WIDE_BOMS = (
     (codecs.BOM_UTF16_LE, "UTF-16", "little-endian", "FF FE"),
     (codecs.BOM_UTF16_BE, "UTF-16", "big-endian", "FE FF"),
 )
-# Four or more bytes in a row from 0xC0 up are words in a one-byte Cyrillic encoding, not
-# accented letters of a Western one (where they come one at a time between ASCII letters).
-_CYRILLIC_RUN = re.compile(rb"[\xc0-\xff]{4,}")
+# Four or more undecodable bytes in a row from 0xC0 up are words in a one-byte Cyrillic
+# encoding, not accented letters of a Western one (those come one at a time between ASCII).
+_CYRILLIC_RUN = re.compile("[\udcc0-\udcff]{4,}")
+_UNASSIGNED_IN_CP1252 = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
 _CONTEXT = 12  # characters shown either side of a bad byte
 
 
@@ -67,7 +68,7 @@ def decode_utf8(data: bytes, path: Path, problems: list[Problem]) -> str | None:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        problems.append(_undecodable(data, exc.start, path))
+        problems.append(_undecodable(data, exc.start, exc.end, path))
         return None
     if "\x00" in text:
         problems.append(_nul(text, data, path))
@@ -75,24 +76,35 @@ def decode_utf8(data: bytes, path: Path, problems: list[Problem]) -> str | None:
     return text
 
 
-def _undecodable(data: bytes, at: int, path: Path) -> Problem:
+def _undecodable(data: bytes, at: int, end: int, path: Path) -> Problem:
     line_start = data.rfind(b"\n", 0, at) + 1
     line = data.count(b"\n", 0, at) + 1
     # The bytes before the first bad one are valid UTF-8, so the column counts characters.
-    column = len(data[line_start:at].decode("utf-8")) + 1
+    before = data[line_start:at].decode("utf-8")
+    column = len(before) + 1
     byte = data[at]
-    if _CYRILLIC_RUN.search(data):
+    tail = data[at:]
+    if end == len(data) and 2 <= len(tail) < 4 and byte >= 0xC2 and all(0x80 <= b < 0xC0 for b in tail[1:]):
+        # A UTF-8 sequence begun and not finished: the file was cut, not saved in another encoding.
+        # (A lone last byte such as 0xE9 is more often a Latin-1 'é' than a cut.)
+        cut = " ".join(f"{b:02X}" for b in tail)
+        return Problem(path, line, f"not UTF-8: the file ends inside a character (bytes {cut} at column {column})",
+                       "The file was cut short; copy it again from its source.", column)
+    # Judge the encoding by the bytes that are not UTF-8 alone: a file can be UTF-8 but for a
+    # pasted Latin-1 word. surrogateescape keeps each of them as one code point U+DC80..U+DCFF.
+    escaped = data.decode("utf-8", "surrogateescape")
+    foreign = bytes(ord(c) - 0xDC00 for c in escaped if "\udc80" <= c <= "\udcff")
+    if _CYRILLIC_RUN.search(escaped):
         encoding, names, iconv_name = "cp1251", "Windows-1251 (Cyrillic)", "WINDOWS-1251"
+    elif not set(foreign) & _UNASSIGNED_IN_CP1252:
+        encoding, names, iconv_name = "cp1252", "Windows-1252 or Latin-1", "WINDOWS-1252"
     else:
-        try:
-            data.decode("cp1252")
-            encoding, names, iconv_name = "cp1252", "Windows-1252 or Latin-1", "WINDOWS-1252"
-        except UnicodeDecodeError:  # 0x81, 0x8D, 0x8F, 0x90 and 0x9D are unassigned in Windows-1252
-            encoding, names, iconv_name = "latin-1", "Latin-1 (ISO-8859-1)", "LATIN1"
+        encoding, names, iconv_name = "latin-1", "Latin-1 (ISO-8859-1)", "LATIN1"
     line_end = data.find(b"\n", at)
-    line_text = data[line_start:line_end if line_end >= 0 else len(data)].decode(encoding, "replace")
-    offset = column - 1
-    excerpt = " ".join(line_text[max(0, offset - _CONTEXT):offset + _CONTEXT + 1].split())
+    after = data[at:line_end if line_end >= 0 else len(data)].decode("utf-8", "surrogateescape")
+    after = "".join(bytes([ord(c) - 0xDC00]).decode(encoding, "replace") if "\udc80" <= c <= "\udcff" else c
+                    for c in after[:_CONTEXT + 1])
+    excerpt = " ".join((before[-_CONTEXT:] + after).split())
     char = bytes([byte]).decode(encoding, "replace")
     return Problem(
         path, line, f"not UTF-8: byte 0x{byte:02X} at column {column} cannot be decoded",

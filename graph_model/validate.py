@@ -206,7 +206,7 @@ def _check_statement(statement: Statement, corpus: Corpus, relations, text: str 
         if entity is not None and entity.type not in allowed:
             report.problems.append(Problem(
                 path, statement.line_of(qualifier),
-                f"{qualifier} '{entity_id}' is {_a(entity.type.value)}; a {qualifier} must be "
+                f"{qualifier} '{entity_id}' is {_a(entity.type.value)}; {_a(qualifier)} must be "
                 f"{_types(allowed)}", "Fix the id or the entity's type."))
     if statement.predicate == "holdsPosition" and not statement.role:
         report.problems.append(Problem(path, statement.line, "'holdsPosition' needs a 'role'",
@@ -279,7 +279,7 @@ def _check_date(value: str, text: str, path, line, report) -> PartialDate | None
 
 
 def _a(noun: str) -> str:
-    return ("an " if noun[0] in "AEIOU" else "a ") + noun
+    return ("an " if noun[0] in "AEIOUaeiou" else "a ") + noun
 
 
 def _types(types) -> str:

@@ -75,3 +75,49 @@ def test_seed_articles_are_the_unchanged_originals():
     assert {name: on_disk.get(name) for name in manifest} == manifest
     for original in SHARED_SEEDS.glob("*.txt"):
         assert (SEEDS / "articles" / original.name).read_bytes() == original.read_bytes()
+
+
+def test_odd_entries_in_each_folder_are_problems_not_crashes(tiny_seeds):
+    """Issue 9: a directory named like an article ended in IsADirectoryError; UTF-16 and Latin-1
+    files in UnicodeDecodeError; a '.yml' file was silently skipped."""
+    (tiny_seeds / "articles" / "002_dir.txt").mkdir()
+    (tiny_seeds / "entities" / "more.yml").write_text("entities: []\n", encoding="utf-8")
+    (tiny_seeds / "entities" / "wide.yaml").write_bytes("entities: []\n".encode("utf-16"))
+    (tiny_seeds / "mapping" / "003_latin.yaml").write_bytes("article:\n  file: Café.txt\n".encode("latin-1"))
+    corpus = read_corpus(tiny_seeds)
+    assert [str(p).replace(str(tiny_seeds), "SEEDS") for p in sorted(corpus.problems)] == [
+        "SEEDS/articles/002_dir.txt: is a directory, not an article. Every '*.txt' in articles/ is read as an "
+        "article; rename the directory or move it out.",
+        "SEEDS/entities/more.yml: not read: only '*.yaml' files are. Rename it to more.yaml.",
+        "SEEDS/entities/wide.yaml:1: the file is UTF-16 (little-endian: it starts with the byte-order mark FF FE), "
+        "not UTF-8. Re-save it as UTF-8 (in an editor, or with iconv -f UTF-16 -t UTF-8).",
+        "SEEDS/mapping/003_latin.yaml:2: not UTF-8: byte 0xE9 at column 12 cannot be decoded. The bytes look like "
+        "Windows-1252 or Latin-1, where 0xE9 is 'é' (in 'file: Café.txt'). Re-save the file as UTF-8 (in an "
+        "editor, or with iconv -f WINDOWS-1252 -t UTF-8)."]
+    assert corpus.unreadable == {tiny_seeds / "entities" / "wide.yaml", tiny_seeds / "articles" / "002_dir.txt"}
+    assert not corpus.registry_complete
+    assert sorted(corpus.articles) == ["001_tiny"] and len(corpus.entities) == 3
+
+
+def test_read_articles_alone_raises_for_an_unreadable_article(tmp_path):
+    from graph_model.errors import ValidationFailed
+    from graph_model.corpus import read_articles
+
+    (tmp_path / "a.txt").write_bytes(b"caf\xe9")
+    try:
+        read_articles(tmp_path)
+    except ValidationFailed as exc:
+        assert exc.problem.path == tmp_path / "a.txt" and exc.problem.line == 1
+    else:
+        raise AssertionError("read_articles accepted a Latin-1 file")
+
+
+def test_the_names_other_modules_import_from_corpus_stay_there():
+    """corpus.py was split into schema.py, yaml_reader.py and textfile.py; its names remain."""
+    from graph_model import corpus
+
+    for name in ("Article", "ArticleMapping", "Corpus", "Entity", "SourcedValue", "Statement", "read_corpus",
+                 "read_articles", "read_entities", "read_mapping", "parse_located_yaml", "EntitySchema",
+                 "StatementSchema", "ArticleSchema", "MappingFileSchema", "ID_PATTERN", "ARTICLES_DIR",
+                 "ENTITIES_DIR", "MAPPING_DIR"):
+        assert hasattr(corpus, name), name
