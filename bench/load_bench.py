@@ -15,7 +15,7 @@ also on error or Ctrl-C.
     ``oxigraph serve``), asked through ``/query?union-default-graph`` with the same text.
 
   The SPARQL text is ``queries/NAME.rq`` with the parameters bound by
-  ``graph_model.store.bind_values`` (a VALUES clause) and ``PREFIX p: <ns>`` for every entry of
+  ``graph_model.sparql_text.bind_values`` (a VALUES clause) and ``PREFIX p: <ns>`` for every entry of
   ``graph_model.vocabulary.PREFIXES`` prepended. Every request is a GET asking for
   ``application/sparql-results+json``.
 * Workload: the named queries proposers, involvement, memberships, timeline,
@@ -480,7 +480,7 @@ def choose_workload(build: Path, entities: int) -> list[Item]:
     from graph_model.build import open_store
     from graph_model.errors import UsageError
     from graph_model.queries import get_named_query, resolve_entity
-    from graph_model.store import bind_values
+    from graph_model.sparql_text import bind_values
     from graph_model.vocabulary import PREFIXES, entity_iri
 
     store = open_store(build)
