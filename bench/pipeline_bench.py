@@ -10,7 +10,7 @@ For each size (statements), in one run on the same generated data:
   calls (read, validate, map+serialise, store), so one run gives both the total and where it goes;
 * named queries ``entity-statements`` (on the entity in most statements) and ``proposers`` (on the
   most-proposed initiative) via ``graph_model.queries.run_named_query`` against the same SPARQL
-  text with the parameter bound by a VALUES clause (``graph_model.store.bind_values``) run with
+  text with the parameter bound by a VALUES clause (``graph_model.sparql_text.bind_values``) run with
   ``pyoxigraph.Store.query(..., use_default_graph_as_union=True)``, rows materialised; median of
   up to ``--runs`` runs after one warm-up;
 * export: ``graph_model.export.export_bytes(store, "nquads")`` against
@@ -170,7 +170,7 @@ def _bench_queries(out_dir: Path, runs: int, budget: float) -> dict:
 
     from graph_model.build import open_store
     from graph_model.queries import get_named_query, resolve_entity, run_named_query
-    from graph_model.store import bind_values
+    from graph_model.sparql_text import bind_values
     from graph_model.vocabulary import entity_iri
 
     store = open_store(out_dir)
