@@ -242,15 +242,13 @@ def export(export_format, output, out_dir):
     Example:
       kg export --format nquads -o graph.nq
     """
-    from .store import open_store
     from .export import export_bytes
+    from .files import write_atomically
+    from .store import open_store
 
     data = export_bytes(open_store(out_dir), export_format)
     if output:
-        tmp = output.with_name(f".{output.name}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(output)
-        click.echo(f"wrote {output} ({len(data)} bytes)", err=True)
+        click.echo(f"wrote {output} ({write_atomically(output, data)} bytes)", err=True)
     else:
         sys.stdout.buffer.write(data)
 
@@ -337,11 +335,10 @@ def render(output, focus, depth, types, predicates, max_nodes, out_dir):
     # the library checks every option (UsageError: exit 2 with its message and hint)
     html = render_store_html(open_store(out_dir), focus=focus, depth=depth, types=set(types) or None,
                              predicates=set(predicates) or None, max_nodes=max_nodes)
+    from .files import write_atomically
+
     output = output or out_dir / GRAPH_HTML
-    tmp = output.with_name(f".{output.name}.tmp")
-    tmp.write_text(html, encoding="utf-8")
-    tmp.replace(output)
-    click.echo(f"wrote {output} ({len(html)} bytes)", err=True)
+    click.echo(f"wrote {output} ({write_atomically(output, html)} bytes)", err=True)
 
 
 @main.command()

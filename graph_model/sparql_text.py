@@ -155,6 +155,9 @@ class QueryInfo:
     group_start: int | None = None
     """Offset of the ``{`` that opens the query's outermost WHERE group (None if it has none)."""
     depth: int = 0
+    opening: str = ""
+    """What stands where the query form should be (for the message when it is not one)."""
+    opening_at: tuple[int, int] = (1, 1)
 
 
 def analyse(text: str, *, max_depth: int = DEFAULT_MAX_DEPTH, max_length: int = DEFAULT_MAX_LENGTH) -> QueryInfo:
@@ -186,7 +189,8 @@ def analyse(text: str, *, max_depth: int = DEFAULT_MAX_DEPTH, max_length: int = 
             has_base=info.has_base, has_relative_iri=info.has_relative_iri or other.has_relative_iri,
             has_dataset=info.has_dataset or other.has_dataset,
             declared_prefixes=info.declared_prefixes, used_prefixes=info.used_prefixes | other.used_prefixes,
-            group_start=info.group_start, depth=max(info.depth, other.depth))
+            group_start=info.group_start, depth=max(info.depth, other.depth),
+            opening=info.opening, opening_at=info.opening_at)
     return info
 
 
@@ -207,6 +211,8 @@ def _read(tokens: list[tuple[str, str, int]], text: str, max_depth: int) -> Quer
                 declared.add(tokens[index + 1][1].split(":", 1)[0])
             index += 3
     first = tokens[index][1].upper() if index < count and tokens[index][0] == "word" else ""
+    opening = tokens[index][1][:40] if index < count else ""
+    opening_at = line_and_column(text, tokens[index][2]) if index < count else (1, 1)
     form = first if first in QUERY_FORMS else None
     update = first if first in UPDATE_KEYWORDS else None
 
@@ -257,7 +263,8 @@ def _read(tokens: list[tuple[str, str, int]], text: str, max_depth: int) -> Quer
                 uses_service = True
     return QueryInfo(form=form, update_keyword=update, uses_service=uses_service, has_base=has_base,
                      has_relative_iri=relative, has_dataset=has_dataset, declared_prefixes=frozenset(declared),
-                     used_prefixes=frozenset(used), group_start=group_start, depth=deepest)
+                     used_prefixes=frozenset(used), group_start=group_start, depth=deepest,
+                     opening=opening, opening_at=opening_at)
 
 
 def check_read_only(info: QueryInfo, *, allow_service: bool = False) -> None:
@@ -279,8 +286,10 @@ def check_read_only(info: QueryInfo, *, allow_service: bool = False) -> None:
                            "Start 'kg serve --allow-service' to enable them. (A prefix or word that "
                            "contains SERVICE counts too: rename the prefix.)")
     if info.form is None:
-        raise QueryError("not a SPARQL query: after any PREFIX and BASE declarations it must start with "
-                         "SELECT, CONSTRUCT, DESCRIBE or ASK.")
+        line, column = info.opening_at
+        found = f"'{info.opening}' at line {line}, column {column}" if info.opening else "nothing"
+        raise QueryError(f"SPARQL syntax error: expected SELECT, CONSTRUCT, DESCRIBE or ASK (after any PREFIX "
+                         f"and BASE declarations), found {found}. Only queries are answered here.")
 
 
 def query_form(text: str) -> str | None:

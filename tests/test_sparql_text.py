@@ -78,7 +78,8 @@ def test_updates_are_refused(text, keyword):
 
 
 def test_text_that_is_no_query_is_a_query_error():
-    with pytest.raises(QueryError, match="must start with SELECT, CONSTRUCT, DESCRIBE or ASK") as caught:
+    with pytest.raises(QueryError, match="expected SELECT, CONSTRUCT, DESCRIBE or ASK .*found 'DEFINE' at line 1, "
+                                         "column 1") as caught:
         check_read_only(analyse("DEFINE input:grab-all 'yes' SELECT * { ?s ?p ?o }"))
     assert not isinstance(caught.value, QueryRefused)
 
@@ -225,7 +226,7 @@ def test_reading_time_is_linear(make):
     def cost(n):
         text = make(n)
         best = float("inf")
-        for _ in range(3):
+        for _ in range(5):  # the best of five: other processes only ever add time
             start = time.perf_counter()
             try:
                 analyse(text, max_length=10**9)
