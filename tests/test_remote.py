@@ -551,3 +551,49 @@ def test_an_answer_that_does_not_parse_names_its_media_type(canned):
     canned.answer(200, "application/sparql-results+xml", b"<sparql><oops")
     with pytest.raises(StoreError, match=r"/query sent SPARQL results \(application/sparql-results\+xml\) that do not"):
         canned.store().query("SELECT * WHERE { ?s ?p ?o }", dataset=ONE_GRAPH)
+
+
+# ---- the embedded store's SPARQL semantics, kept over HTTP
+
+A0 = "https://newsgraph.example/article/000_e7ccb706e8c9b9a5"
+A1 = "https://newsgraph.example/article/001_193587b326805307"
+
+
+@pytest.mark.parametrize("query", [
+    "CONSTRUCT { <s> <p> 1 } WHERE {}",
+    "ASK { <entity/nato> ?p ?o }",
+    f"ASK FROM <{A0}> {{ <{A1}> a ?t }}",
+    f"ASK FROM <{A1}> {{ <{A1}> a ?t }}",
+    f"SELECT DISTINCT ?g FROM NAMED <{A0}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+    "SELECT ?o # where { in a comment\n{ ent:lukashenko kg:proposes ?o } ORDER BY ?o",
+])
+def test_remote_answers_like_the_embedded_store(remote, embedded, query):
+    """Relative IRIs against the same base, FROM honoured, the WHERE group found by the tokenizer."""
+    def answer(store):
+        result = store.query(query)
+        if isinstance(result, (bool, ox.QueryBoolean)):
+            return bool(result)
+        if isinstance(result, ox.QuerySolutions):
+            return [tuple(str(s[v]) for v in result.variables) for s in result]
+        return sorted(map(str, result))
+
+    assert answer(remote) == answer(embedded)
+
+
+def test_remote_takes_a_request_dataset(remote, embedded):
+    from graph_model.store import QueryDataset
+
+    query = f"ASK {{ <{A1}> a ?t }}"
+    for graphs, expected in (((A0,), False), ((A1,), True)):
+        dataset = QueryDataset(default_graphs=graphs)
+        assert bool(remote.query(query, dataset=dataset)) is expected
+        assert bool(embedded.query(query, dataset=dataset)) is expected
+
+
+def test_remote_refuses_service_when_told(remote):
+    from graph_model.errors import QueryRefused
+    from graph_model.store import QueryLimits
+
+    with pytest.raises(QueryRefused):
+        remote.query("SELECT * WHERE { #\rSERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+                     limits=QueryLimits(allow_service=False))
