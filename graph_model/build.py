@@ -3,9 +3,10 @@
 ``build()`` chains the stages. It writes into a fresh staging directory beside the outputs and
 swaps it in only when everything succeeded, so a failed build leaves the previous outputs intact.
 
-A build that is killed cannot clean up after itself, so each staging directory carries a lock
-that the kernel drops when its owner dies, however it dies; the next build removes the staging
-directories nobody holds, and finishes or undoes a swap that was cut short. (POSIX ``flock``.)
+A build that is killed cannot clean up after itself, so each build holds a lock on its staging
+directory that the kernel drops when the build dies, however it dies; the next build removes the
+staging directories nobody holds, and finishes or undoes a swap that was cut short. The locks are
+POSIX ``flock`` locks on the directories themselves, so they leave no files behind.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from .validate import ValidationReport, validate_corpus
 DEFAULT_SEEDS = Path("seeds")
 GRAPH_HTML = "graph.html"
 STAGING_PREFIX = ".build-"
-OUT_DIR_LOCK = ".build.lock"  # taken to create, sweep or swap in staging directories
 RETIRED_PREFIX = ".old-"
 
 
@@ -122,48 +122,37 @@ def staging_dir(out_dir: Path) -> Iterator[Path]:
 
     First removes what killed builds left behind (:func:`sweep_staging`).
     """
-    import fcntl
-
     with _locked(out_dir):
         sweep_staging(out_dir)
-        # Created and locked while holding the out_dir lock, so no sweep sees it unlocked.
-        handle, lock_name = tempfile.mkstemp(prefix=STAGING_PREFIX, suffix=".lock", dir=out_dir)
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        staging = Path(lock_name.removesuffix(".lock"))
-        staging.mkdir()
+        # Created and locked while out_dir is locked, so no sweep ever sees it unlocked.
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
+        handle = _lock(staging)
     try:
         yield staging
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-        Path(lock_name).unlink(missing_ok=True)
         os.close(handle)
 
 
 def sweep_staging(out_dir: Path) -> list[Path]:
     """Remove the staging directories of builds that died, and finish or undo their swaps.
 
-    Call it holding the out_dir lock. A staging directory is removed only if no process holds
+    Call it with ``out_dir`` locked. A staging directory is removed only if no process holds
     its lock (a build still running does); returns the directories removed.
     """
-    import fcntl
-
     removed = []
-    for lock in sorted(out_dir.glob(f"{STAGING_PREFIX}*.lock")):
-        with open(lock, "rb") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                continue  # its build is running
-            staging = lock.with_name(lock.name.removesuffix(".lock"))
-            if staging.exists():
-                shutil.rmtree(staging, ignore_errors=True)
-                removed.append(staging)
-            lock.unlink(missing_ok=True)
     for staging in sorted(out_dir.glob(f"{STAGING_PREFIX}*")):
-        # Without a lock file: left by a build from before staging directories had locks.
-        if staging.is_dir() and not staging.with_name(staging.name + ".lock").exists():
+        try:
+            handle = _lock(staging, wait=False)
+        except BlockingIOError:
+            continue  # its build is running
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        try:
             shutil.rmtree(staging, ignore_errors=True)
             removed.append(staging)
+        finally:
+            os.close(handle)
     for retired in sorted(out_dir.glob(f"{RETIRED_PREFIX}*")):
         # A swap cut short: the previous output was moved aside but the new one not moved in.
         target = out_dir / retired.name.removeprefix(RETIRED_PREFIX)
@@ -174,15 +163,30 @@ def sweep_staging(out_dir: Path) -> list[Path]:
     return removed
 
 
-@contextmanager
-def _locked(out_dir: Path) -> Iterator[None]:
-    """Hold the lock of ``out_dir`` (it serialises staging, sweeping and swapping)."""
+def _lock(directory: Path, *, wait: bool = True) -> int:
+    """An open descriptor of ``directory`` holding an exclusive flock on it; close it to unlock.
+
+    Raises BlockingIOError if ``wait`` is false and another process holds the lock.
+    """
     import fcntl
 
-    # Never deleted: removing a lock file others may be waiting on would let two holders in.
-    with open(out_dir / OUT_DIR_LOCK, "ab") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    handle = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BaseException:
+        os.close(handle)
+        raise
+    return handle
+
+
+@contextmanager
+def _locked(out_dir: Path) -> Iterator[None]:
+    """Hold the lock of ``out_dir``: it serialises creating, sweeping and swapping in staging."""
+    handle = _lock(out_dir)
+    try:
         yield
+    finally:
+        os.close(handle)
 
 
 def _swap_in(staging: Path, out_dir: Path) -> None:

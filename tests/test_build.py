@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from graph_model.build import OUT_DIR_LOCK, STAGING_PREFIX, build, open_store, staging_dir, sweep_staging, validate
+from graph_model.build import STAGING_PREFIX, build, open_store, staging_dir, sweep_staging, validate
 from graph_model.cli import main
 from graph_model.errors import ValidationFailed
 from graph_model.export import export_bytes
@@ -113,13 +113,13 @@ def test_a_build_removes_staging_of_dead_builds_and_keeps_that_of_running_ones(t
         _kill(dead)
         assert dead_staging.is_dir() and live_staging.is_dir()  # what kill -9 leaves behind
         build(tiny_seeds, out, render=False)
-        assert _leftovers(out) == sorted([live_staging.name, live_staging.name + ".lock"])
+        assert _leftovers(out) == [live_staging.name]
         assert (live_staging / "store" / "000001.sst").read_bytes() == b"half a store"
     finally:
         _kill(live)
     build(tiny_seeds, out, render=False)
     assert _leftovers(out) == []
-    assert sorted(p.name for p in out.iterdir()) == [OUT_DIR_LOCK, "store"]
+    assert sorted(p.name for p in out.iterdir()) == ["store"]
 
 
 def test_kill_9_of_kg_build_midway_keeps_the_previous_outputs_and_the_next_build_cleans_up(tiny_seeds, tmp_path):
@@ -139,7 +139,7 @@ def test_kill_9_of_kg_build_midway_keeps_the_previous_outputs_and_the_next_build
         process.kill()
         process.wait()
     assert process.returncode == -signal.SIGKILL, "the build finished before it could be killed"
-    assert len(_leftovers(out)) == 2  # its staging directory and lock file
+    assert len(_leftovers(out)) == 1  # its staging directory
     assert _snapshot(out) == before
     build(tiny_seeds, out, render=False)
     assert _leftovers(out) == []
@@ -173,8 +173,7 @@ def test_a_failed_build_leaves_the_previous_outputs_and_no_staging(tiny_seeds, t
     assert _leftovers(out) == []
 
 
-def test_a_build_removes_a_staging_directory_without_a_lock_file(tiny_seeds, tmp_path):
-    """As builds before staging locks left them."""
+def test_a_build_removes_staging_left_by_builds_from_before_the_locks(tiny_seeds, tmp_path):
     out = tmp_path / "out"
     (out / ".build-k2j4h1x0" / "store").mkdir(parents=True)
     build(tiny_seeds, out, render=False)
