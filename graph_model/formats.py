@@ -344,8 +344,26 @@ def write_rdf(items: Iterable, rdf_format: Format) -> bytes:
     if rdf_format is Format.RDFXML:
         items = [_xml_safe_triple(t) for t in items]
     if rdf_format in (Format.TURTLE, Format.TRIG):
-        return ox.serialize(items, format=fmt, prefixes=PREFIXES) or b""
-    return ox.serialize(items, format=fmt) or b""
+        return escape_line_ends(ox.serialize(items, format=fmt, prefixes=PREFIXES) or b"", rdf_format)
+    return escape_line_ends(ox.serialize(items, format=fmt) or b"", rdf_format)
+
+
+_LINE_ENDS = ((b"\xc2\x85", b"\\u0085"), (b"\xe2\x80\xa8", b"\\u2028"), (b"\xe2\x80\xa9", b"\\u2029"))
+
+
+def escape_line_ends(data: bytes, rdf_format: Format) -> bytes:
+    r"""Line-based RDF with NEL, LS and PS written as ``\uXXXX`` escapes, so that readers which
+    split lines on them (Python's ``str.splitlines``, many editors) still see one statement per
+    line. The escapes are valid wherever these characters can occur (in IRIs and strings).
+
+    >>> escape_line_ends('"a\u2028b"'.encode(), Format.NTRIPLES)
+    b'"a\\u2028b"'
+    """
+    if rdf_format not in (Format.NTRIPLES, Format.NQUADS, Format.TURTLE, Format.TRIG):
+        return data
+    for raw, escaped in _LINE_ENDS:
+        data = data.replace(raw, escaped)
+    return data
 
 
 def _xml_safe_triple(triple: ox.Triple) -> ox.Triple:

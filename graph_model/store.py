@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import QueryError, StoreError
-from .formats import Format, write_rdf
+from .formats import Format, escape_line_ends, write_rdf
 from .iris import BASE, ONTOLOGY_GRAPH, PREFIXES, read_ontology_text
 from .sparql_text import DEFAULT_MAX_DEPTH, DEFAULT_MAX_LENGTH, analyse, bind_values, check_read_only
 
@@ -149,8 +149,8 @@ class GraphStore:
             raise ValueError(f"{export_format} is not an RDF format")
         if fmt.supports_datasets:
             if export_format is Format.TRIG:
-                return self.ox.dump(format=fmt, prefixes=PREFIXES)
-            return self.ox.dump(format=fmt)
+                return escape_line_ends(self.ox.dump(format=fmt, prefixes=PREFIXES), Format.TRIG)
+            return escape_line_ends(self.ox.dump(format=fmt), Format(export_format))
         triples = sorted({(q.subject, q.predicate, q.object) for q in self.ox}, key=str)
         return write_rdf((ox.Triple(*t) for t in triples), Format(export_format))
 

@@ -97,3 +97,17 @@ def test_negotiation_never_fails_on_any_header(accept):
 ])
 def test_format_parameter(value, expected):
     assert format_parameter(value) == expected
+
+
+@pytest.mark.parametrize("fmt", [Format.NQUADS, Format.TRIG, Format.TURTLE, Format.NTRIPLES])
+def test_exports_keep_one_statement_per_line_with_unicode_line_separators(fmt):
+    from graph_model.store import GraphStore
+
+    text = "a\u2028b\u2029c\u0085d"
+    store = GraphStore.in_memory()
+    store.load_nquads(f'<urn:s> <urn:p> "{text}" <https://newsgraph.example/g> .\n'.encode())
+    data = store.dump(fmt)
+    assert "\u2028" not in data.decode() and "\u0085" not in data.decode()
+    if fmt in (Format.NQUADS, Format.NTRIPLES):
+        assert len(data.decode().splitlines()) == 1
+    assert [q.object for q in ox.parse(data, format=fmt.rdf_format)] == [ox.Literal(text)]
