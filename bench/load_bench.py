@@ -618,7 +618,7 @@ def summarise_profile(raw: Path, top: int = 12) -> str:
         for frame in frames:
             where = frame.rpartition(" (")[2]
             if frame in seen or not where.startswith(watched) or frame.startswith(("_worker_main", "execute_job")) \
-                    or where in ("graph_model/__main__.py)", "graph_model/cli.py)") or frame == "serve (graph_model/serve.py)":
+                    or where in ("graph_model/__main__.py)", "graph_model/cli/__init__.py)") or frame == "serve (graph_model/serve.py)":
                 continue
             seen.add(frame)
             roles[role][frame] = roles[role].get(frame, 0) + n
