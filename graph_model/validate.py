@@ -256,7 +256,7 @@ def _check_quote(text, quote, path, line, what, report) -> QuoteMatch | None:
     return match
 
 
-_YEAR = re.compile(r"(?<![0-9])([0-9]{4})(?![0-9])")
+_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
 
 @functools.lru_cache(maxsize=256)

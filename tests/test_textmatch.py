@@ -90,3 +90,9 @@ def test_the_closest_passage_of_a_long_quote_takes_well_under_a_second():
     passage = closest_passage(ARTICLE, quote)
     assert time.perf_counter() - start < 1
     assert len(passage) > 1900 and passage in " ".join(ARTICLE.split())
+
+
+def test_no_closest_passage_for_a_quote_that_merely_shares_a_few_common_words():
+    """Pointing at 'under the auspices of the OSCE' for a sentence about the weather misleads."""
+    assert closest_passage(ARTICLE, "The weather in Paris was sunny and warm that day") == ""
+    assert closest_passage(ARTICLE, "the OSCE") == "the OSCE"
