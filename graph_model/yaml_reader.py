@@ -29,6 +29,11 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # YAML 1.1's printable set, the characters PyYAML's reader accepts; the rest are refused here
 # first, so the message can say which character it is and where.
 _NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Line breaks to YAML but not to most editors (nor to the line counts here): after one, every
+# line number would be off by one. Text pasted from PDFs brings U+2028 along.
+_ODD_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+_BREAK_NAMES = {"\r": "a carriage return (CR) without a line feed", "\x85": "U+0085 (NEXT LINE)",
+                "\u2028": "U+2028 (LINE SEPARATOR)", "\u2029": "U+2029 (PARAGRAPH SEPARATOR)"}
 _SYNTAX_HINT = ("Check the indentation and quoting on this line and the one before; "
                 "quotes containing ':' or '\"' need single quotes.")
 
@@ -66,6 +71,13 @@ def parse_located_yaml(text: str, path: Path, problems: list[Problem]):
     bad = _NOT_PRINTABLE.search(text)
     if bad:
         problems.append(_unprintable(text, bad.start(), path))
+        return None
+    odd = _ODD_BREAK.search(text)
+    if odd:
+        line, column = _line_column(text, odd.start())
+        problems.append(Problem(path, line, f"{_BREAK_NAMES[odd.group()]} at column {column}: YAML reads it as a "
+                                            "line break, so line numbers would not match your editor's",
+                                "Replace it with a space, or with a plain line break.", column))
         return None
     found: list[Problem] = []
     try:
@@ -218,10 +230,13 @@ def _scalar(event, resolver: Resolver):
     return event.value
 
 
+def _line_column(text: str, at: int) -> tuple[int, int]:
+    return text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+
+
 def _unprintable(text: str, at: int, path: Path) -> Problem:
     char = text[at]
-    line = text.count("\n", 0, at) + 1
-    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    line, column = _line_column(text, at)
     name = unicodedata.name(char, "a control character")
     return Problem(path, line, f"character U+{ord(char):04X} ({name}) at column {column} is not allowed in YAML",
                    "Delete it: YAML files may hold only printable characters, tabs and line breaks.", column)

@@ -54,6 +54,12 @@ def parsed(text: str):
     ("a: \ufffe\n", 1,
      "f.yaml:1: character U+FFFE (a control character) at column 4 is not allowed in YAML. Delete it: YAML files "
      "may hold only printable characters, tabs and line breaks."),
+    ("a: 1\nquote: We are\u2028ready\nb: 2\n", 2,
+     "f.yaml:2: U+2028 (LINE SEPARATOR) at column 14: YAML reads it as a line break, so line numbers would not "
+     "match your editor's. Replace it with a space, or with a plain line break."),
+    ("a: 1\r\nb: 'x\ry'\r\n", 2,
+     "f.yaml:2: a carriage return (CR) without a line feed at column 6: YAML reads it as a line break, so line "
+     "numbers would not match your editor's. Replace it with a space, or with a plain line break."),
     ("[" * 2000 + "]" * 2000, 1,
      "f.yaml:1: YAML syntax error: exceeded maximum nesting depth (column 1001). Check the indentation and quoting "
      "on this line and the one before; quotes containing ':' or '\"' need single quotes."),
