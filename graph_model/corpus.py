@@ -202,13 +202,15 @@ def read_mapping(path: Path, problems: list[Problem]) -> ArticleMapping | None:
         return None
     if data is None:
         problems.append(Problem(path, 1, "the mapping file is empty",
-                                    "A mapping holds 'article:' and 'statements:'; see docs/mapping-format.md."))
+                                "A mapping holds 'article:' and 'statements:'; see docs/mapping-format.md."))
         return None
     if not isinstance(data, dict):
         problems.append(Problem(path, getattr(data, "line", 1), "a mapping file must be a YAML mapping",
                                 "Start it with 'article:' and 'statements:'."))
         return None
-    statements_data = data.get("statements") or []
+    statements_data = data.get("statements")
+    if statements_data is None:  # 'statements:' with nothing under it, or no key: none yet
+        statements_data = []
     header = {k: v for k, v in data.items() if k != "statements"}
     try:
         header_model = MappingFileSchema.model_validate({**header, "statements": []})

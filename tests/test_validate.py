@@ -242,6 +242,9 @@ CASES = {
     "statements not a list": (
         "article:\n  file: 001_tiny.txt\nstatements: none\n", TINY_ENTITIES.split("  - id: lukashenko")[0] + "  []\n",
         [f"{MAPPING}:3: 'statements' must be a list. Write each statement as a '- subject: ...' item."]),
+    "statements a YAML boolean": (
+        "article:\n  file: 001_tiny.txt\nstatements: no\n", TINY_ENTITIES.split("  - id: lukashenko")[0] + "  []\n",
+        [f"{MAPPING}:3: 'statements' must be a list. Write each statement as a '- subject: ...' item."]),
     "mapping top-level field unknown": (
         TINY_MAPPING + "statement: []\n", TINY_ENTITIES,
         [f"{MAPPING}:18: unknown field 'statement'. Did you mean 'statements'? Allowed fields: article, statements."]),
