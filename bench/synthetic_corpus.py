@@ -302,7 +302,9 @@ class _Generator:
             fmt["role"] = st["role"] = rng.choice(ROLES)
         if predicate == "involves":
             fmt["inv"] = st["involvement"] = rng.choice(INVOLVEMENTS)
-        core = rng.choice(CORE_TEMPLATES[predicate]).format(**fmt)
+        # a relation the ontology gained after these templates were written: its label as the verb
+        templates = CORE_TEMPLATES.get(predicate) or ["{s} " + relation.label.replace("{", "").replace("}", "") + " {o}"]
+        core = rng.choice(templates).format(**fmt)
         if predicate in ("proposes", "involves") and rng.random() < 0.5:
             st["modality"] = "proposed"
         elif rng.random() < 0.05:
