@@ -42,6 +42,10 @@ def test_case_accents_and_transliteration():
         ("lukashenko", "ALEKSANDR LUKASCHENKO"), ("harstedt", "Harstedt"), ("lukashenko", "Лукашенко")]
     assert found("Alexandr Lukashenko, Kurt Haerstedt") == [("lukashenko", "Alexandr Lukashenko"),
                                                             ("harstedt", "Kurt Haerstedt")]
+    # by the match key itself, not only by similarity: the spelling rules are what finds them
+    exact = find_mentions("Lukaschenko, Aleksander Lukashenko, Wladimir", REGISTRY + [entity("v", "Vladimir")])
+    assert [(m.text, m.variant) for m in exact] == [("Lukaschenko", False), ("Aleksander Lukashenko", False),
+                                                    ("Wladimir", False)]
 
 
 def test_typographic_variants_and_hyphenation():
@@ -56,10 +60,14 @@ def test_possessives_stay_outside_inflections_inside():
         ("lukashenko", "Lukashenko"), ("lukashenko", "Lukashenko"), ("belarus", "Belarus")]
     assert found("Lukaschenkos Vorschlag und die belarussische Seite, Chinese and Belarusian") == [
         ("lukashenko", "Lukaschenkos"), ("belarus", "belarussische"), ("china", "Chinese"), ("belarus", "Belarusian")]
+    nato = entity("nato", "NATO", type="Organisation")
+    assert [(m.text, m.variant) for m in find_mentions("des NATOs und Lukaschenkos", [nato, *REGISTRY])] == [
+        ("NATOs", False), ("Lukaschenkos", False)]
 
 
 def test_no_match_inside_a_longer_word_or_short_acronym_in_lower_case():
     assert found("Belarusbank and Chinatown and un peu") == []
+    assert found("antiBelarus and superchina rhetoric") == []
     assert found("the UN said") == [("un", "UN")]
 
 
