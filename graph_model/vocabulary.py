@@ -82,6 +82,9 @@ class KG(DefinedNamespace):
     ledTo: URIRef
     concerns: URIRef
     affects: URIRef
+    locatedIn: URIRef
+    cooperatesWith: URIRef
+    adopts: URIRef
     # qualifiers and metadata
     speaker: URIRef
     date: URIRef

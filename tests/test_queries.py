@@ -67,7 +67,7 @@ def test_cq5_actors_connected_to_nato_through_initiatives(seed_store):
 
 def test_every_named_query_has_a_summary_and_runs(seed_store):
     queries = read_named_queries()
-    assert len(queries) >= 7
+    assert len(queries) >= 11
     for name, query in queries.items():
         assert query.summary
         result = run_named_query(seed_store, name)
@@ -75,7 +75,8 @@ def test_every_named_query_has_a_summary_and_runs(seed_store):
 
 
 def test_every_answer_row_carries_a_quote_and_an_article(seed_store):
-    for name in ("proposers", "involvement", "memberships", "timeline", "entity-statements", "initiatives"):
+    for name in ("proposers", "involvement", "memberships", "timeline", "entity-statements", "initiatives",
+                 "statements-by-speaker", "supporters", "roles", "conflicts"):
         rows = records(seed_store, name)
         assert rows, name
         assert all(r.get("quote") and r.get("article") for r in rows), name
@@ -89,7 +90,10 @@ def test_parameter_values_are_bound_not_pasted(seed_store):
 def test_initiatives_pair_each_quote_with_its_own_article(seed_store, seed_build):
     corpus = seed_build[0]
     rows = records(seed_store, "initiatives")
-    assert rows[0]["initiativeLabel"] == "Helsinki-2" and rows[0]["articles"] == "5"
+    counts = [int(r["articles"]) for r in rows]
+    assert counts == sorted(counts, reverse=True)
+    helsinki_2 = next(r for r in rows if r["initiativeLabel"] == "Helsinki-2")
+    assert int(helsinki_2["articles"]) >= 5 and int(helsinki_2["articles"]) == counts[0]
     for row in rows:
         assert row["quote"] in " ".join(corpus.articles[row["article"]].text.split()) or \
             row["quote"] in corpus.articles[row["article"]].text
@@ -130,7 +134,8 @@ def test_users_queries_add_to_the_shipped_ones_and_replace_same_names(seed_store
     rows = run_named_query(seed_store, "per-article").records()
     assert len(rows) == 5 and all(int(r["n"]) > 0 for r in rows)
     listing = format_query_catalogue(queries)
-    assert f"shipped with graph-model ({shipped_queries_dir()}):\nentity-statements\n" in listing
+    assert listing.startswith(f"shipped with graph-model ({shipped_queries_dir()}):\nconflicts\n")
+    assert "\nentity-statements\n" in listing.split("\n\nyour own", 1)[0]
     assert f"\n\nyour own ({tmp_path / 'queries'}):\nper-article\n  How many statements each article makes\n" \
            "proposers  (replaces the shipped query)\n  Mine, how many" in listing
     assert "\nproposers\n" not in listing
@@ -160,6 +165,6 @@ def test_kg_queries_from_a_directory_with_its_own_queries(tmp_path):
     result = subprocess.run([sys.executable, "-m", "graph_model", "queries"], cwd=tmp_path, capture_output=True,
                             text=True)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(f"shipped with graph-model ({ROOT / 'queries'}):\nentity-statements\n")
+    assert result.stdout.startswith(f"shipped with graph-model ({ROOT / 'queries'}):\nconflicts\n")
     assert result.stdout.endswith(f"\n\nyour own ({tmp_path / 'queries'}):\nper-article\n"
                                   "  How many statements each article makes\n")
