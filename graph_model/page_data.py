@@ -13,6 +13,7 @@ import json
 from collections import Counter
 
 from . import layout
+from .page_evidence import date_span, dispute_notes, statement_key
 from .selection import Selection, select
 from .dates import DatePrecision
 from .vocabulary import EntityType
@@ -131,7 +132,7 @@ def graph_payload(graph, selection: Selection | None = None) -> dict:
             "description": str(data.get("description") or ""),
             "x": x, "y": y, "size": layout.node_size(scores[node], top),
         })
-    edge_items = _edge_items(selection.edges)
+    edge_items = _edge_items(selection.edges, dispute_notes(graph))
     cited = sorted({s["article"] for e in edge_items for s in e["statements"] if s["article"]})
     articles = graph.graph.get("articles") or {}
     return {
@@ -219,23 +220,27 @@ def _darker(color: str) -> str:
     return "#{:02x}{:02x}{:02x}".format(*(int(c * 0.7) for c in (r, g, b)))
 
 
-def _edge_items(edges: list) -> list[dict]:
-    """The JSON entry of each edge (same order as ``edges``); returns a list of dicts."""
+def _edge_items(edges: list, disputes: dict) -> list[dict]:
+    """The JSON entry of each edge (same order as ``edges``), each statement with the notes of
+    ``disputes`` (from :func:`graph_model.page_evidence.dispute_notes`); returns a list of dicts."""
     ends = [(str(u), str(v)) for u, v, _, _ in edges]
     roundness = _parallel_roundness(ends)
     widths: dict[int, float] = {}
     items = []
     for index, ((u, v, key, data), (frm, to)) in enumerate(zip(edges, ends)):
         raw = data.get("statements")
-        statements = [_statement_entry(s) for s in raw] if raw else []
+        predicate = str(data.get("predicate") or key)
+        statements = [_statement_entry(s, disputes.get(statement_key(u, v, predicate, s))) for s in raw] if raw else []
         if len(statements) > 1:
             statements.sort(key=lambda s: (s["article"] or "", s["start"], s["end"], s["quote"]))
         sources = int(data.get("sources") or len({s["article"] for s in statements}) or 1)
         width = widths.get(sources)
         if width is None:
             width = widths[sources] = edge_width(sources)
-        item = {"id": f"e{index}", "from": frm, "to": to, "predicate": str(data.get("predicate") or key),
+        item = {"id": f"e{index}", "from": frm, "to": to, "predicate": predicate,
                 "sources": sources, "width": width, "statements": statements}
+        if any("disputes" in s for s in statements):
+            item["disputed"] = True
         if roundness[index] is not None:
             item["roundness"] = roundness[index]
         items.append(item)
@@ -263,9 +268,10 @@ def _parallel_roundness(pairs: list[tuple]) -> list[float | None]:
 _ROUNDNESS = [round(0.15 + 0.2 * rank, 2) for rank in range(8)]
 
 
-def _statement_entry(statement: dict) -> dict:
+def _statement_entry(statement: dict, disputes: list[str] | None = None) -> dict:
     start, end = statement.get("start"), statement.get("end")
-    return {
+    date, precision = statement.get("date"), statement.get("precision")
+    entry = {
         "quote": str(statement.get("quote") or ""),
         "article": statement.get("article"),
         "start": int(start) if start is not None else 0,
@@ -276,13 +282,24 @@ def _statement_entry(statement: dict) -> dict:
         "when": format_date(statement.get("date"), statement.get("precision")) if statement.get("date") else None,
         "precision": (statement.get("precision") or "unspecified") if statement.get("date") else None,
         "modality": statement.get("modality"),
+        # the date as the article words it, and the days it covers ([start, end), ISO), null when
+        # it cannot be placed in time: the timeline draws exactly that and never invents a day
+        "date": str(date) if date else None,
+        "span": date_span(date, precision),
+        # where it was curated (mapping file relative to the seeds, and line)
+        "file": statement.get("file"),
+        "line": statement.get("line"),
     }
+    if disputes:
+        entry["disputes"] = disputes
+    return entry
 
 
 def _article_entry(article_id: str, article: dict | None) -> dict:
     article = article or {}
     return {"label": str(article.get("label") or article_id), "publisher": article.get("publisher"),
-            "date": article.get("date"), "text": str(article.get("text") or "")}
+            "date": article.get("date"), "url": article.get("url"), "graph": article.get("graph"),
+            "file": article.get("file"), "text": str(article.get("text") or "")}
 
 
 def _type_entries(node_items: list[dict]) -> list[dict]:

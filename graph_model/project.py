@@ -26,7 +26,7 @@ def project_graph(store):
     ``statements`` (list of dicts; ``precision`` is a :class:`DatePrecision` value or None,
     ``modality`` a :class:`Modality` value),
     ``sources`` (number of distinct articles). Graph attribute ``articles``: id ->
-    {label, file, publisher, date, text}. Types, precisions and modalities come from their
+    {label, file, publisher, date, text, url, graph}. Types, precisions and modalities come from their
     IRIs, so a relabelled ontology changes no key.
     """
     import networkx as nx
@@ -39,7 +39,9 @@ def project_graph(store):
     articles = {}
     for row in _records(store, "projection-articles"):
         articles[row["id"]] = {"label": row["label"], "file": row["fileName"], "publisher": row["publisher"],
-                               "date": row["dateText"], "text": row["text"]}
+                               "date": row["dateText"], "text": row["text"],
+                               # the named graph that holds the article's statements is the article's IRI
+                               "url": row["url"], "graph": row["article"]}
     graph.graph["articles"] = articles
     for row in _records(store, "projection-statements"):
         precision = stored_member(DatePrecision, row["precision"]).value if row["precision"] else None
@@ -54,6 +56,7 @@ def project_graph(store):
             "start": int(row["start"]), "end": int(row["end"]), "speaker": row["speakerLabel"],
             "date": row["dateText"], "precision": precision, "role": row["role"],
             "involvement": row["involvement"], "modality": stored_member(Modality, row["modality"]).value,
+            "file": row["mappingFile"], "line": int(row["mappingLine"]) if row["mappingLine"] else None,
         })
         data["sources"] = len({s["article"] for s in data["statements"]})
     return graph

@@ -132,6 +132,10 @@ def _statement_quads(statement: Statement, graph: URIRef, report: ValidationRepo
     yield node, RDF.object, obj, graph
     yield node, PROV.wasDerivedFrom, graph, graph
     yield node, KG.modality, statement.modality.iri, graph
+    # where it was curated, for the page's evidence card; relative, so the bytes do not depend on
+    # where the seeds directory sits
+    yield node, KG.mappingFile, Literal(f"{statement.path.parent.name}/{statement.path.name}"), graph
+    yield node, KG.mappingLine, Literal(statement.line), graph
     if statement.speaker:
         yield node, KG.speaker, entity_iri(statement.speaker), graph
     date = report.dates.get(key)

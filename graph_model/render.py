@@ -39,9 +39,10 @@ VIS_NETWORK_VERSION = "9.1.2"
 #: inlined. The scripts share one scope: they are joined inside a single function, so the page has
 #: one <script> of its own (one hash in the policy) and defines no globals but ``graphView``.
 PAGE_STYLES = ("graph-page.css", "graph-search.css", "graph-filters.css", "graph-legend.css",
-               "graph-details.css")
+               "graph-details.css", "graph-evidence.css", "graph-timeline.css")
 PAGE_SCRIPTS = ("graph-dom.js", "graph-model.js", "graph-loader.js", "graph-network.js", "graph-legend.js",
-                "graph-filters.js", "graph-focus.js", "graph-search.js", "graph-details.js", "graph-main.js")
+                "graph-filters.js", "graph-focus.js", "graph-search.js", "graph-evidence.js", "graph-details.js",
+                "graph-timeline.js", "graph-main.js")
 
 
 def render_html(graph, *, focus: str | None = None, depth: int = 1, types: set[str] | None = None,

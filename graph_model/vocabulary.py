@@ -98,6 +98,8 @@ class KG(DefinedNamespace):
     evidence: URIRef
     sha256: URIRef
     fileName: URIRef
+    mappingFile: URIRef
+    mappingLine: URIRef
     entityType: URIRef
     # individuals
     DayPrecision: URIRef

@@ -1,8 +1,9 @@
 // ---- graph-details.js: the evidence panel ------------------------------------------------------
 // An entity's or a relation's statements (the verbatim quote, who said it, when, in which
 // article), and an article's text with the quote marked from the statement's offsets. Every
-// value goes in as text. selectEntity(id) is called when the reader clicks an entity's name.
-function createDetails(model, panel, selectEntity) {
+// value goes in as text. selectEntity(id) is called when the reader clicks an entity's name,
+// chooseStatement(edgeId, statement) when they ask for a statement's evidence card.
+function createDetails(model, panel, selectEntity, chooseStatement) {
   var lastView = null;
 
   function showHint() {
@@ -30,8 +31,9 @@ function createDetails(model, panel, selectEntity) {
     return head;
   }
 
-  function statementItem(s, back) {
+  function statementItem(e, s, back) {
     var li = el("li");
+    if (s.disputes) li.className = "disputed";
     var quote = el("button", "quote", "“" + s.quote + "”");
     quote.type = "button";
     quote.title = "Show this quote in its article";
@@ -46,13 +48,17 @@ function createDetails(model, panel, selectEntity) {
     meta.appendChild(when);
     meta.appendChild(el("div", null, "Source: " + (article ? article.label + (article.publisher ? " — " + article.publisher : "") : "unknown article")));
     if (s.modality && s.modality !== "asserted") meta.appendChild(el("div", null, "Modality: " + s.modality));
+    var more = el("button", "link evidence-open", s.disputes ? "Evidence (disputed)" : "Evidence");
+    more.type = "button";
+    more.addEventListener("click", function () { chooseStatement(e.id, s); });
+    meta.appendChild(more);
     li.appendChild(meta);
     return li;
   }
 
   function statementList(e, back) {
     var ul = el("ul", "statements");
-    e.statements.forEach(function (s) { ul.appendChild(statementItem(s, back)); });
+    e.statements.forEach(function (s) { ul.appendChild(statementItem(e, s, back)); });
     if (!e.statements.length) ul.appendChild(el("li", "hint", "No statements recorded."));
     return ul;
   }
@@ -100,6 +106,21 @@ function createDetails(model, panel, selectEntity) {
     panel.scrollTop = 0;
   }
 
+  // One statement's evidence card (graph-evidence.js), with a way back to its relation.
+  function showEvidence(edgeId, s) {
+    var e = model.edgeById.get(edgeId);
+    if (!e) return;
+    var back = function () { showEdge(edgeId); };
+    var self = function () { showEvidence(edgeId, s); };
+    clear(panel);
+    var backButton = el("button", "back", "← The relation");
+    backButton.type = "button";
+    backButton.addEventListener("click", back);
+    panel.appendChild(backButton);
+    panel.appendChild(evidenceCard(model, e, s, function () { showArticle(s, self); }));
+    panel.scrollTop = 0;
+  }
+
   // The article's text with the quote marked, from the statement's character offsets.
   function showArticle(s, back) {
     var article = model.articleOf(s.article);
@@ -124,5 +145,5 @@ function createDetails(model, panel, selectEntity) {
     mark.scrollIntoView({ block: "center" });
   }
 
-  return { showHint: showHint, showNode: showNode, showEdge: showEdge };
+  return { showHint: showHint, showNode: showNode, showEdge: showEdge, showEvidence: showEvidence };
 }

@@ -120,5 +120,6 @@ function createFilters(model, visible, changed) {
     }), state.dates, { empty: "No statements." });
   }
 
-  return { state: state, applyFilters: applyFilters, buildFilters: buildFilters };
+  // statementPasses: the timeline applies the same article and date filters as the graph
+  return { state: state, applyFilters: applyFilters, buildFilters: buildFilters, statementPasses: statementPasses };
 }

@@ -52,4 +52,14 @@ function buildLegend(model, legend) {
   });
   legend.appendChild(el("div", "edge-key",
     "Arrow: subject → object, labelled with the relation. Thicker: stated in more articles. Bigger node: more relations."));
+  var disputed = el("div", "row disputed-key");
+  var line = document.createElementNS(SVG_NS, "svg");
+  line.setAttribute("width", 22); line.setAttribute("height", 8); line.setAttribute("aria-hidden", "true");
+  var stroke = document.createElementNS(SVG_NS, "line");
+  [["x1", 1], ["x2", 21], ["y1", 4], ["y2", 4], ["stroke", "#c53030"], ["stroke-width", 2], ["stroke-dasharray", "5 3"]]
+    .forEach(function (kv) { stroke.setAttribute(kv[0], kv[1]); });
+  line.appendChild(stroke);
+  disputed.appendChild(line);
+  disputed.appendChild(el("span", null, "Disputed: statements conflict (role, stance or date)"));
+  legend.appendChild(disputed);
 }

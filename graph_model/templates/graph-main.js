@@ -14,16 +14,31 @@ function showCounts() {
     " · " + count(visible.edges.size) + " of " + plural(DATA.edges.length, "relation", "relations");
 }
 
-var filters = createFilters(model, visible, function () { view.refresh(); showCounts(); });
+var timeline = null;
+var filters = createFilters(model, visible, function () { view.refresh(); showCounts(); if (timeline) timeline.render(); });
 var focusPanel = createFocusPanel(model, filters, visible, function () { return view; });
-var details = createDetails(model, document.getElementById("details-body"), selectEntity);
+var details = createDetails(model, document.getElementById("details-body"), selectEntity, chooseStatement);
 var search = createSearch(model, selectEntity);
+
+// A statement picked in the details panel: its evidence card, its relation selected in the graph,
+// and on the timeline that relation's statements with this one current.
+function chooseStatement(edgeId, s) {
+  details.showEvidence(edgeId, s);
+  selectEdgeInGraph(edgeId);
+  timeline.showStatement(edgeId, s);
+}
+function selectEdgeInGraph(edgeId) {
+  if (!view.loaded || !visible.edges.has(edgeId)) return;
+  view.network.selectEdges([edgeId]);
+  view.labelEdges([edgeId]);
+}
 
 // Select an entity and centre the view on it; returns false if it is not drawn.
 function selectEntity(id) {
   if (!model.nodeById.has(id)) return false;
   focusPanel.setSelected(id);
   details.showNode(id);
+  timeline.show({ node: id });
   if (!view.has(id)) return false;  // not loaded yet (the first second of a big page)
   if (!visible.nodes.has(id)) {
     focusPanel.say(model.labelOf(id) + " is hidden by the current filters.");
@@ -52,15 +67,30 @@ view = createNetwork(model, document.getElementById("graph"), visible, {
     focusPanel.setSelected(id);
     details.showNode(id);
     view.labelEdges(model.incidentIds(id));
+    timeline.show({ node: id });
   },
   onEdge: function (id) {
     details.showEdge(id);
     view.labelEdges([id]);
+    timeline.show({ edge: id });
   },
   onNothing: function () { view.labelEdges([]); },
   // the search index waits until the graph is loaded and the page idle (or the first search)
   afterLoading: function () { (window.requestIdleCallback || setTimeout)(function () { search.buildIndex(); }); }
 });
+
+// The timeline starts with every statement shown; it follows the graph's selection and the
+// filters, and a statement picked on it selects its relation in the graph and opens its evidence.
+timeline = createTimeline(model, function (e, s) {
+  return visible.edges.has(e.id) && filters.statementPasses(s);
+}, {
+  choose: function (item) {
+    details.showEvidence(item.e.id, item.s);
+    selectEdgeInGraph(item.e.id);
+    timeline.markEdge(item.e.id);
+  }
+});
+timeline.render();
 
 // for tests, the bench and the curious: the drawing, the data, the filter state, and the actions
 view.data = DATA;
@@ -70,4 +100,6 @@ view.select = selectEntity;
 view.search = search.search;
 view.resolve = search.resolve;
 view.nameKey = nameKey;
+view.timeline = timeline;
+view.chooseStatement = chooseStatement;
 window.graphView = view;

@@ -41,6 +41,8 @@ function createNetwork(model, container, visible, hooks) {
     if (e.width !== 1) item.width = e.width;
     if (labelAll) item.label = model.predicateLabel[e.predicate];
     if (e.roundness !== undefined) item.smooth = { enabled: true, type: "curvedCW", roundness: e.roundness };
+    // a relation some statement of which another contradicts (page_evidence.dispute_notes)
+    if (e.disputed) { item.dashes = [8, 5]; item.color = { color: "#c53030", highlight: "#9b2c2c", hover: "#9b2c2c", inherit: false }; }
     return item;
   });
   var allNodes = new vis.DataSet();
