@@ -41,6 +41,12 @@ class QueryResult:
         """Rows as dicts of variable to the term's plain value (IRI or lexical form)."""
         return [{v: (t.value if t is not None else None) for v, t in zip(self.variables, row)} for row in self.rows]
 
+    def _repr_html_(self) -> str:
+        """Jupyter and VS Code notebooks show a result as this HTML table (graph_model.notebook)."""
+        from .notebook import format_html_table
+
+        return format_html_table(self)
+
 
 def shorten(term) -> str:
     """A readable form of a term: prefixed IRIs, plain literal text.
