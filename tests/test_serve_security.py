@@ -193,7 +193,7 @@ def test_the_timeout_covers_time_spent_queueing(built):
         status, headers, _ = _status(base, "ASK {}")
         waited = time.monotonic() - started
         blocker.join(30)
-    assert waited < 2.0 + 0.8
+    assert waited < 2.0 + 1.5  # the limit, plus slack for a loaded machine (unbounded before: 9.9 s at --timeout 5)
     assert status == 503 and int(headers["retry-after"]) >= 1
 
 
