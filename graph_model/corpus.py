@@ -18,8 +18,10 @@ from pydantic import ValidationError
 from .errors import Problem, ValidationFailed, show_value
 from .schema import (  # noqa: F401 - ID_PATTERN and the schemas are re-exported
     ID_PATTERN,
+    AliasSchema,
     ArticleSchema,
     EntitySchema,
+    LeftOutSchema,
     MappingFileSchema,
     SourcedValueSchema,
     StatementSchema,
@@ -46,7 +48,19 @@ class Article:
 
 
 @dataclass(frozen=True)
+class TaggedAlias:
+    """An alias given with its language, ``{value: Makej, lang: de}``, at ``line``."""
+
+    value: str
+    lang: str
+    line: int
+
+
+@dataclass(frozen=True)
 class Entity:
+    """A registry entry; ``aliases`` are every alias's spelling, ``tagged_aliases`` those given
+    with a language (their spellings are in ``aliases`` too)."""
+
     id: str
     type: EntityType
     label: str
@@ -54,6 +68,7 @@ class Entity:
     description: str
     path: Path
     line: int
+    tagged_aliases: tuple[TaggedAlias, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,6 +90,8 @@ class Statement:
     path: Path
     line: int
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+    occurrence: int | None = None  # which occurrence of the quote, where it occurs more than once
+    suggested: bool = False  # drafted by a tool and not yet reviewed
 
     def line_of(self, field_name: str) -> int:
         return self.lines.get(field_name, self.line)
@@ -82,10 +99,30 @@ class Statement:
 
 @dataclass(frozen=True)
 class SourcedValue:
+    """A metadata value and the words of the article that give it; ``plain`` if it was written
+    as a bare value, which is then its own quote."""
+
     value: str
     quote: str
     line: int
+    plain: bool = False
 
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A passage deliberately not curated, and why."""
+
+    quote: str
+    reason: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Located:
+    """A plain metadata value and its line."""
+
+    value: str
+    line: int
 
 @dataclass(frozen=True)
 class ArticleMapping:
@@ -100,6 +137,9 @@ class ArticleMapping:
     publisher: SourcedValue | None
     date: SourcedValue | None
     statements: tuple[Statement, ...]
+    url: Located | None = None
+    language: Located | None = None
+    left_out: tuple[LeftOut, ...] = ()
 
 
 @dataclass
@@ -179,8 +219,12 @@ def _read_registry(entity_files: list[Path], problems: list[Problem], corpus: Co
                                         f"It is already defined at {first.path}:{first.line}; "
                                         "merge the two entries or rename one."))
                 continue
-            entities[model.id] = Entity(model.id, model.type, model.label, tuple(model.aliases),
-                                        model.description, path, line)
+            alias_lines = getattr(item.get("aliases"), "item_lines", [])
+            tagged = tuple(TaggedAlias(alias.value, alias.lang, alias_lines[k] if k < len(alias_lines) else line)
+                           for k, alias in enumerate(model.aliases) if alias.lang is not None)
+            entities[model.id] = Entity(model.id, model.type, model.label,
+                                        tuple(dict.fromkeys(alias.value for alias in model.aliases)),
+                                        model.description, path, line, tagged)
     return corpus
 
 
@@ -211,7 +255,9 @@ def read_mapping(path: Path, problems: list[Problem]) -> ArticleMapping | None:
     statements_data = data.get("statements")
     if statements_data is None:  # 'statements:' with nothing under it, or no key: none yet
         statements_data = []
-    header = {k: v for k, v in data.items() if k != "statements"}
+    # Statements and left-out passages are checked one by one below, so that one bad item
+    # loses only itself; the header is what is left.
+    header = {k: v for k, v in data.items() if k not in ("statements", "left_out")}
     try:
         header_model = MappingFileSchema.model_validate({**header, "statements": []})
     except ValidationError as exc:
@@ -231,7 +277,9 @@ def read_mapping(path: Path, problems: list[Problem]) -> ArticleMapping | None:
             article_id=path.stem, subject=model.subject, predicate=model.predicate, object=model.object,
             quote=model.quote, speaker=model.speaker, date=model.date, place=model.place, event=model.event,
             role=model.role, involvement=model.involvement, modality=model.modality,
-            path=path, line=statements_data.item_lines[index], lines=lines))
+            path=path, line=statements_data.item_lines[index], lines=lines,
+            occurrence=model.occurrence, suggested=model.suggested))
+    left_out = _read_left_out(data, path, problems)
     if header_model is None:
         return None
     article = data["article"]
@@ -241,13 +289,36 @@ def read_mapping(path: Path, problems: list[Problem]) -> ArticleMapping | None:
         value = getattr(meta, name)
         if value is None:
             return None
-        return SourcedValue(value.value, value.quote, article.key_lines.get(name, article.line))
+        return SourcedValue(value.value, value.quote, article.key_lines.get(name, article.line),
+                            plain=isinstance(article.get(name), str))
+
+    def located(name):
+        value = getattr(meta, name)
+        return None if value is None else Located(value, article.key_lines.get(name, article.line))
 
     return ArticleMapping(
         article_id=path.stem, path=path, file=meta.file,
         file_line=article.key_lines.get("file", article.line), title=meta.title,
         title_line=article.key_lines.get("title", article.line),
-        publisher=sourced("publisher"), date=sourced("date"), statements=tuple(statements))
+        publisher=sourced("publisher"), date=sourced("date"), statements=tuple(statements),
+        url=located("url"), language=located("language"), left_out=left_out)
+
+
+def _read_left_out(data, path: Path, problems: list[Problem]) -> tuple[LeftOut, ...]:
+    """The mapping's ``left_out:`` passages; a malformed one is reported and skipped."""
+    items = data.get("left_out")
+    if items is None:
+        return ()
+    if not isinstance(items, list):
+        problems.append(Problem(path, data.key_lines.get("left_out", 1), "'left_out' must be a list",
+                                "Write each passage as a '- quote: ...' item with its 'reason:'."))
+        return ()
+    found = []
+    for index, item in enumerate(items):
+        model = validate_block(LeftOutSchema, item, path, items.item_lines[index], problems)
+        if model is not None:
+            found.append(LeftOut(model.quote, model.reason, items.item_lines[index]))
+    return tuple(found)
 
 
 def _read_yaml(path: Path, problems: list[Problem], kind: str):

@@ -49,13 +49,16 @@ ACCEPTED_FORMS = "YYYY-MM-DD, YYYY-MM, YYYY, early/mid/late YYYY, or --MM-DD whe
 
 @dataclass(frozen=True)
 class PartialDate:
-    """A date known only to ``precision``; ``lexical`` is its XSD lexical form."""
+    """A date known only to ``precision``; ``lexical`` is its XSD lexical form; ``month`` and
+    ``day`` are None where the precision has none."""
 
     text: str
     lexical: str
     datatype: URIRef
     precision: DatePrecision
     year: int | None
+    month: int | None = None
+    day: int | None = None
 
 
 class DateFormatError(ValueError):
@@ -92,18 +95,18 @@ def parse_date(text: str) -> PartialDate:
             continue
         if kind == "day":
             _check_day(text, int(match[1]), int(match[2]), int(match[3]))
-            return PartialDate(text, text, XSD.date, DatePrecision.DAY, int(match[1]))
+            return PartialDate(text, text, XSD.date, DatePrecision.DAY, int(match[1]), int(match[2]), int(match[3]))
         if kind == "month":
             if not 1 <= int(match[2]) <= 12:
                 raise DateFormatError(f"{text} has no month {match[2]}")
-            return PartialDate(text, text, XSD.gYearMonth, DatePrecision.MONTH, int(match[1]))
+            return PartialDate(text, text, XSD.gYearMonth, DatePrecision.MONTH, int(match[1]), int(match[2]))
         if kind == "year":
             return PartialDate(text, text, XSD.gYear, DatePrecision.YEAR, int(match[1]))
         if kind == "part":
             precision = DatePrecision(f"{match[1]} year")
             return PartialDate(text, match[2], XSD.gYear, precision, int(match[2]))
         _check_day(text, 2000, int(match[1]), int(match[2]))  # 2000 is a leap year: allows --02-29
-        return PartialDate(text, text, XSD.gMonthDay, DatePrecision.MONTH_DAY, None)
+        return PartialDate(text, text, XSD.gMonthDay, DatePrecision.MONTH_DAY, None, int(match[1]), int(match[2]))
     raise DateFormatError(f"{show_value(text)} is not a date in an accepted form")
 
 

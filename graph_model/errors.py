@@ -39,8 +39,18 @@ class Problem:
     column: int | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
+        return self.format()
+
+    def format(self, severity: str = "") -> str:
+        """The problem as one line; ``severity`` ("warning") goes after the place, where
+        editors that jump to FILE:LINE expect it.
+
+        >>> print(Problem(Path("e.yaml"), 4, "entity 'nato' is used by no statement").format("warning"))
+        e.yaml:4: warning: entity 'nato' is used by no statement.
+        """
         where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
-        text = f"{where}: {self.message.rstrip('.')}."
+        label = f"{severity}: " if severity else ""
+        text = f"{where}: {label}{self.message.rstrip('.')}."
         return f"{text} {self.hint}" if self.hint else text
 
 

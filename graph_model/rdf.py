@@ -6,7 +6,11 @@ Layout (one named graph per article, plus one for the entity registry):
   ``ent:lukashenko kg:proposes ent:helsinki-2`` plus a ``kg:Statement`` node with its
   qualifiers and a Web Annotation whose target selects the quote (TextQuoteSelector and
   TextPositionSelector into ``schema:articleBody``);
-* in ``graph:entities``: every entity, typed, labelled (skos:prefLabel, skos:altLabel) and described.
+* in ``graph:entities``: every entity, typed, labelled (skos:prefLabel, skos:altLabel; an alias
+  given with its language as a language-tagged literal) and described.
+
+An article's address is its ``schema:url`` (an IRI), its language ``dcterms:language`` (a BCP 47
+tag, typed ``xsd:language``).
 
 No blank nodes: every IRI is derived from the input (article id, entity id, and a hash of the
 statement's content), so the same input always gives the same IRIs.
@@ -23,6 +27,7 @@ from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
 from .corpus import Corpus, Statement
+from .languages import check_language_tag
 from .textmatch import normalise
 from .validate import ValidationReport
 from .vocabulary import (
@@ -63,7 +68,7 @@ def generate_quads(corpus: Corpus, report: ValidationReport) -> Iterator[Quad]:
     for mapping in corpus.mappings:
         article = corpus.articles[mapping.article_id]
         graph = article_iri(article.id)
-        yield from _article_quads(mapping, article, graph)
+        yield from _article_quads(mapping, article, graph, report)
         for statement in mapping.statements:
             yield from _statement_quads(statement, graph, report)
 
@@ -91,13 +96,17 @@ def _entity_quads(corpus: Corpus) -> Iterator[Quad]:
         yield node, DCTERMS.identifier, Literal(entity.id), g
         yield node, SKOS.prefLabel, Literal(entity.label), g
         yield node, RDFS.label, Literal(entity.label), g
-        for alias in sorted(set(entity.aliases) - {entity.label}):
-            yield node, SKOS.altLabel, Literal(alias), g
+        tagged = {(alias.value, alias.lang) for alias in entity.tagged_aliases}
+        plain = set(entity.aliases) - {value for value, _ in tagged}
+        # A tagged alias equal to the label stays: "Minsk"@de says the label is German too.
+        labels = {(alias, None) for alias in plain - {entity.label}} | tagged
+        for value, lang in sorted(labels, key=lambda label: (label[0], label[1] or "")):
+            yield node, SKOS.altLabel, Literal(value, lang=lang and check_language_tag(lang)), g
         if entity.description:
             yield node, SCHEMA.description, Literal(entity.description), g
 
 
-def _article_quads(mapping, article, graph) -> Iterator[Quad]:
+def _article_quads(mapping, article, graph, report: ValidationReport) -> Iterator[Quad]:
     node = graph
     yield node, RDF.type, KG.Article, graph
     yield node, RDF.type, SCHEMA.NewsArticle, graph
@@ -110,6 +119,10 @@ def _article_quads(mapping, article, graph) -> Iterator[Quad]:
         yield node, DCTERMS.title, Literal(mapping.title), graph
     if mapping.publisher:
         yield node, DCTERMS.publisher, Literal(mapping.publisher.value), graph
+    if article.id in report.urls:
+        yield node, SCHEMA.url, URIRef(report.urls[article.id]), graph
+    if article.id in report.languages:
+        yield node, DCTERMS.language, Literal(report.languages[article.id], datatype=XSD.language), graph
     if mapping.date:
         from .dates import parse_date
 

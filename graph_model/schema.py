@@ -8,9 +8,9 @@ the line of the offending key, worded for the person editing the file.
 from __future__ import annotations
 
 import re
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from .errors import Problem, did_you_mean, show_value
 from .vocabulary import EntityType, Modality
@@ -39,12 +39,26 @@ class _Strict(BaseModel):
     noun: ClassVar[str] = "a block"
 
 
+class AliasSchema(_Strict):
+    """An alias: a plain name, or ``{value: Makej, lang: de}`` for a spelling of one language."""
+
+    noun: ClassVar[str] = "an alias"
+    value: str = Field(min_length=1)
+    lang: str | None = None
+
+
+def _alias_block(item):
+    # A plain name is the block without a language, so both forms are one model and an error
+    # in either is reported once (a union would report it against each form).
+    return {"value": item} if isinstance(item, str) else item
+
+
 class EntitySchema(_Strict):
     noun: ClassVar[str] = "an entity"
     id: str = Field(pattern=ID_PATTERN, max_length=MAX_ID_LENGTH)
     type: EntityType
     label: str = Field(min_length=1)
-    aliases: list[str] = []
+    aliases: list[Annotated[AliasSchema, BeforeValidator(_alias_block)]] = []
     description: str = ""
 
 
@@ -54,11 +68,18 @@ class SourcedValueSchema(_Strict):
     quote: str = Field(min_length=1)
 
 
+def _own_quote(item):
+    # A plain publisher is its own quote, as a title is: it must stand in the text as written.
+    return {"value": item, "quote": item} if isinstance(item, str) else item
+
+
 class ArticleSchema(_Strict):
     noun: ClassVar[str] = "the article block"
     file: str = Field(min_length=1)
+    url: str | None = None  # checked in validation, so a bad one leaves the statements checked
+    language: str | None = None  # likewise
     title: str | None = None
-    publisher: SourcedValueSchema | None = None
+    publisher: Annotated[SourcedValueSchema | None, BeforeValidator(_own_quote)] = None
     date: SourcedValueSchema | None = None
 
 
@@ -75,12 +96,21 @@ class StatementSchema(_Strict):
     role: str | None = None
     involvement: str | None = None
     modality: Modality = Modality.ASSERTED
+    occurrence: int | None = None  # its range depends on the article: checked in validation
+    suggested: bool = False
+
+
+class LeftOutSchema(_Strict):
+    noun: ClassVar[str] = "a left-out passage"
+    quote: str = Field(min_length=1)
+    reason: str = Field(min_length=1)
 
 
 class MappingFileSchema(_Strict):
     noun: ClassVar[str] = "a mapping file"
     article: ArticleSchema
     statements: list[StatementSchema] = []
+    left_out: list[LeftOutSchema] = []
 
 
 def validate_block(schema: type[BaseModel], item, path, line: int, problems: list[Problem]):
@@ -134,6 +164,16 @@ def _explain(error, loc: tuple, schema: type[BaseModel]) -> tuple[str, str]:
                 f"{did_you_mean(name, allowed)} Allowed fields: {', '.join(allowed)}.".strip())
     if kind == "missing":
         return f"missing field '{name}'", f"Add '{name}:' to this block."
+    if loc[:1] == ("aliases",) and len(loc) == 2 and kind in ("model_type", "model_attributes_type", "dict_type"):
+        hint = (f"Put it in quotes: unquoted, {_BOOLEAN_WORDS} mean true or false." if isinstance(given, bool)
+                else "Write the name as text, or as {value: Makej, lang: de} for a spelling in one language.")
+        return f"'aliases' item {loc[1] + 1} must be a name, not {_describe(given)}", hint
+    if loc[:1] == ("aliases",) and len(loc) == 3:
+        what = f"'aliases' item {loc[1] + 1}" + ("" if name == "value" else f" '{name}'")
+    if _schema_at(schema, loc) is SourcedValueSchema and kind in ("model_type", "model_attributes_type", "dict_type"):
+        shown = show_value(given) if isinstance(given, str) else "..."
+        return (f"{what} must be {{value: ..., quote: ...}}, not {_describe(given)}",
+                f'Write {name}: {{value: {shown}, quote: "..."}} with the words of the article that give it.')
     if given is None or kind == "string_too_short":
         return f"{what} is empty", (f"Give {what} a value or remove the line." if loc else "Fill it in or remove it.")
     if name == "id" and kind in ("string_pattern_mismatch", "string_too_long"):
@@ -146,6 +186,10 @@ def _explain(error, loc: tuple, schema: type[BaseModel]) -> tuple[str, str]:
         hint = (f"Put it in quotes: unquoted, {_BOOLEAN_WORDS} mean true or false."
                 if isinstance(given, bool) else "Write it as text on the same line.")
         return f"{what} must be text, not {_describe(given)}", hint
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"{what} must be a whole number, not {_describe(given)}", f"Write e.g. '{name}: 2'."
+    if kind in ("bool_parsing", "bool_type"):
+        return f"{what} must be true or false, not {_describe(given)}", f"Write '{name}: true' or remove the line."
     if kind == "list_type":
         return f"{what} must be a list, not {_describe(given)}", "Write each item on its own line as '- item'."
     if kind in ("model_type", "model_attributes_type", "dict_type"):

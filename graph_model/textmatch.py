@@ -4,6 +4,10 @@ A quote matches if it equals a passage of the article once both are normalised: 
 typographic quotes and dashes folded to ASCII, and runs of whitespace collapsed. Nothing else
 may differ, so a changed word never matches. Offsets are in Unicode code points of the
 original text, as the W3C Web Annotation TextPositionSelector requires.
+
+Normalisation works on whole characters as a reader sees them, not on code points: "a" followed
+by a combining diaeresis (how macOS file names and many PDFs store "ä") is one character and
+matches a quote typed with "ä", and a match never starts or ends between a letter and its marks.
 """
 
 from __future__ import annotations
@@ -43,33 +47,62 @@ class QuoteMatch:
     suffix: str
 
 
-@functools.lru_cache(maxsize=256)
 def normalise(text: str) -> tuple[str, tuple[int, ...]]:
     """Fold ``text`` for matching; also return, per folded character, its index in ``text``.
 
-    Cached: validation matches every quote of an article against the same folded text.
-
     >>> normalise("“Helsinki–2”  now")[0]
     '"Helsinki-2" now'
+    >>> normalise("Ha\u0308rstedt") == normalise("Härstedt")[:1] + ((0, 1, 3, 4, 5, 6, 7, 8),)
+    True
     """
+    folded, origin, _ = _fold(text)
+    return folded, origin
+
+
+def _joins_previous(char: str) -> bool:
+    """True if ``char`` belongs to the character before it: a combining mark, or a Hangul vowel
+    or final consonant (which NFC composes with the syllable before). Only these can compose
+    with what precedes them, so normalising each such run alone equals normalising the whole."""
+    return unicodedata.category(char)[0] == "M" or "\u1160" <= char <= "\u11ff" or "\ud7b0" <= char <= "\ud7ff"
+
+
+@functools.lru_cache(maxsize=256)
+def _fold(text: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
+    """(folded text, start, end): per folded character, where the character it comes from
+    starts and ends in ``text``. Cached: validation matches every quote of an article against
+    the same folded text."""
     out: list[str] = []
-    origin: list[int] = []
+    starts: list[int] = []
+    ends: list[int] = []
     in_space = False
-    for index, char in enumerate(text):
+    index, size = 0, len(text)
+    while index < size:
+        char = text[index]
         if char.isspace():
             if not in_space and out:
                 out.append(" ")
-                origin.append(index)
+                starts.append(index)
+                ends.append(index + 1)
             in_space = True
+            index += 1
             continue
         in_space = False
-        for folded in unicodedata.normalize("NFKC", char).translate(_FOLD):
+        end = index + 1
+        while end < size and _joins_previous(text[end]):
+            end += 1
+        piece = text[index:end]
+        if not piece.isascii():  # ASCII is its own NFKC: skip the call for most of the text
+            piece = unicodedata.normalize("NFKC", piece).translate(_FOLD)
+        for folded in piece:
             out.append(folded)
-            origin.append(index)
+            starts.append(index)
+            ends.append(end)
+        index = end
     if out and out[-1] == " ":
         out.pop()
-        origin.pop()
-    return "".join(out), tuple(origin)
+        starts.pop()
+        ends.pop()
+    return "".join(out), tuple(starts), tuple(ends)
 
 
 def find_quote(text: str, quote: str, *, start_at: int = 0) -> QuoteMatch | None:
@@ -81,16 +114,18 @@ def find_quote(text: str, quote: str, *, start_at: int = 0) -> QuoteMatch | None
     >>> find_quote("He said: “We are ready”.", 'We were ready') is None
     True
     """
-    folded_text, origin = normalise(text)
-    folded_quote, _ = normalise(quote)
+    folded_text, origin, ends = _fold(text)
+    folded_quote = _fold(quote)[0]
     if not folded_quote:
         return None
     first = bisect.bisect_left(origin, start_at)
     at = folded_text.find(folded_quote, first)
+    while at >= 0 and not _on_boundaries(origin, at, at + len(folded_quote)):
+        at = folded_text.find(folded_quote, at + 1)
     if at < 0:
         return None
     start = origin[at]
-    end = origin[at + len(folded_quote) - 1] + 1
+    end = ends[at + len(folded_quote) - 1]
     return QuoteMatch(
         start=start,
         end=end,
@@ -98,6 +133,19 @@ def find_quote(text: str, quote: str, *, start_at: int = 0) -> QuoteMatch | None
         prefix=text[max(0, start - CONTEXT_CHARS):start],
         suffix=text[end:end + CONTEXT_CHARS],
     )
+
+
+def find_all_quotes(text: str, quote: str) -> list[QuoteMatch]:
+    """Every place ``quote`` occurs in ``text``, in order; occurrences may overlap ("ha ha" is
+    twice in "ha ha ha"). The n-th is what a statement's ``occurrence: n`` points at.
+
+    >>> [m.start for m in find_all_quotes("we agree. They said: we agree.", "we agree")]
+    [0, 21]
+    """
+    found: list[QuoteMatch] = []
+    while (match := find_quote(text, quote, start_at=found[-1].start + 1 if found else 0)) is not None:
+        found.append(match)
+    return found
 
 
 def closest_passage(text: str, quote: str) -> str:
@@ -149,6 +197,12 @@ def closest_passage(text: str, quote: str) -> str:
         while passage and _is_punctuation(passage[-1]):
             passage = passage[:-1]
     return passage
+
+
+def _on_boundaries(origin: tuple[int, ...], begin: int, end: int) -> bool:
+    """True unless the folded span [begin, end) starts or ends inside what one original
+    character folds to ("ﬁ" folds to "fi": a quote "i" must not match its second half)."""
+    return (begin == 0 or origin[begin - 1] != origin[begin]) and (end == len(origin) or origin[end] != origin[end - 1])
 
 
 def _is_punctuation(char: str) -> bool:

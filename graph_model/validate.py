@@ -1,22 +1,31 @@
 """Stage 2: check a read corpus against its articles and the ontology.
 
 :func:`validate_corpus` returns a :class:`ValidationReport` listing every problem (never only
-the first) and, for each statement, where its quote sits in the article, which the RDF stage
-needs for the evidence selectors.
+the first), the warnings (what may be wrong but need not be), and, for each statement, where
+its quote sits in the article, which the RDF stage needs for the evidence selectors. The checks
+against an article's text are in :mod:`graph_model.validate_text`, those of articles as sources
+in :mod:`graph_model.validate_articles`, those of the registry as a whole in
+:mod:`graph_model.validate_registry`; the statements' ids and types are checked here.
 """
 
 from __future__ import annotations
 
-import functools
-import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .corpus import ARTICLES_DIR, ENTITIES_DIR, MAPPING_DIR, ArticleMapping, Corpus, Entity, Statement
-from .dates import ACCEPTED_FORMS, DateFormatError, PartialDate, parse_date
+from .dates import PartialDate
 from .errors import Problem, did_you_mean, show_value
 from .schema import ID_RULE, is_valid_id
-from .textmatch import QuoteMatch, closest_passage, find_quote
+from .textmatch import QuoteMatch
+from .validate_articles import (
+    check_duplicate_articles,
+    check_duplicate_urls,
+    check_language,
+    check_url,
+)
+from .validate_registry import check_alias_languages, check_names, check_unused_entities, same_name_key
+from .validate_text import check_date, check_metadata, check_quote
 from .vocabulary import EntityType, read_relations
 
 AGENT_TYPES = frozenset({EntityType.PERSON, EntityType.STATE, EntityType.ORGANISATION})
@@ -25,41 +34,60 @@ QUALIFIER_TYPES = {
     "place": frozenset({EntityType.PLACE, EntityType.STATE}),
     "event": frozenset({EntityType.EVENT}),
 }
+UNREVIEWED = ("unreviewed suggestion: check it against the article, then delete 'suggested: true' "
+              "(or delete the statement)")
+
+
+def _by_place(problem: Problem):
+    return str(problem.path), problem.line or 0, problem.message
 
 
 @dataclass
 class ValidationReport:
-    """The outcome of validation: ``conforms`` is true when ``problems`` is empty."""
+    """The outcome of validation: ``conforms`` is true when ``problems`` is empty; ``warnings``
+    (near-duplicate entities or articles, unused entities) do not stop a build."""
 
     problems: list[Problem] = field(default_factory=list)
     quote_matches: dict[tuple[str, int], QuoteMatch] = field(default_factory=dict)
     dates: dict[tuple[str, int], PartialDate] = field(default_factory=dict)
     statement_count: int = 0
+    warnings: list[Problem] = field(default_factory=list)
+    languages: dict[str, str] = field(default_factory=dict)  # article id -> canonical BCP 47 tag
+    urls: dict[str, str] = field(default_factory=dict)  # article id -> its checked address
 
     @property
     def conforms(self) -> bool:
         return not self.problems
 
     def sorted_problems(self) -> list[Problem]:
-        return sorted(self.problems, key=lambda p: (str(p.path), p.line or 0, p.message))
+        return sorted(self.problems, key=_by_place)
+
+    def sorted_warnings(self) -> list[Problem]:
+        return sorted(self.warnings, key=_by_place)
 
 
 def validate_corpus(corpus: Corpus) -> ValidationReport:
     """Check every mapping of ``corpus``; returns a report, never raises for bad data.
 
-    Checks: article files are named plainly, exist, and every article has a mapping; ids,
+    Checks: article files are named plainly, exist, and every article has a mapping; its url
+    and language are well formed, and no two articles share a url or their bytes; ids,
     predicates and qualifier entities exist and have types the predicate allows; a statement
-    relates two different entities; quotes are verbatim in their article; dates are
-    well-formed, possible, and name only years the article mentions; no statement is recorded
-    twice; no alias names two entities; and, once all that holds, every entity is used by some
-    statement. What only follows from a problem reading the corpus (an unreadable article, a
-    rejected entity, a registry that could not be read whole) is reported once, at its cause.
+    relates two different entities and is no unreviewed suggestion; quotes are verbatim in
+    their article, and one that occurs more than once says which occurrence; dates are
+    well-formed, possible, and name only years, months and days the article gives; no statement
+    is recorded twice; no name belongs to two entities. Warnings: entities whose names differ
+    only in accents or transliteration, articles with nearly the same wording, and, once
+    there is no problem, entities no statement uses. What only follows from a problem reading
+    the corpus (an unreadable article, a rejected entity, a registry that could not be read
+    whole, a wrong language tag) is reported once, at its cause.
     """
     report = ValidationReport(problems=list(corpus.problems))
     relations = read_relations()
-    _check_aliases(corpus, report)
+    check_names(corpus, report.problems, report.warnings)
+    check_alias_languages(corpus, report.problems)
     unknown: list[Problem] = []  # held back: see _report_unknown
     mapped = set()
+    urls: dict[str, tuple[ArticleMapping, str]] = {}
     for mapping in corpus.mappings:
         article = _article_of(mapping, corpus, report)
         if article is not None:
@@ -69,13 +97,22 @@ def validate_corpus(corpus: Corpus) -> ValidationReport:
                     mapping.path, mapping.file_line,
                     f"mapping file is named '{mapping.path.name}' but maps {show_value(mapping.file)}",
                     f"Rename it to {article.id}.yaml so article and mapping pair up."))
+        url = check_url(mapping, report.problems)
+        if url is not None:
+            urls[mapping.article_id] = (mapping, url)
+            report.urls[mapping.article_id] = url
+        language, read_days = check_language(mapping, report.problems)
+        if language is not None:
+            report.languages[mapping.article_id] = language
         text = article.text if article else None
         if text is not None:
-            _check_metadata(mapping, text, report)
+            check_metadata(mapping, text, report.problems, language=language, read_days=read_days)
         seen: dict[tuple, int] = {}
         for statement in mapping.statements:
             report.statement_count += 1
-            _check_statement(statement, corpus, relations, text, report, unknown)
+            _check_statement(statement, corpus, relations, report, unknown)
+            if text is not None:
+                _check_evidence(statement, text, report, language=language, read_days=read_days)
             key = (statement.subject, statement.predicate, statement.object, " ".join(statement.quote.split()))
             if key in seen:
                 report.problems.append(Problem(
@@ -91,8 +128,10 @@ def validate_corpus(corpus: Corpus) -> ValidationReport:
             report.problems.append(Problem(
                 article.path, None, "article has no mapping",
                 f"Create seeds/mapping/{article_id}.yaml with its metadata and statements (docs/mapping-format.md)."))
+    check_duplicate_urls(urls, report.problems)
+    check_duplicate_articles(corpus, report.problems, report.warnings)
     if report.conforms:  # otherwise a broken mapping or a mistyped id would make entities look unused
-        _check_unused_entities(corpus, report)
+        check_unused_entities(corpus, report.warnings)
     return report
 
 
@@ -139,44 +178,9 @@ def _report_unknown(unknown: list[Problem], corpus: Corpus, report: ValidationRe
         "fix the problems reported there, then run kg validate again."))
 
 
-def _check_unused_entities(corpus: Corpus, report: ValidationReport) -> None:
-    """An entity no statement mentions would float alone in the graph, unsupported by any quote."""
-    used = {value for mapping in corpus.mappings for s in mapping.statements
-            for value in (s.subject, s.object, s.speaker, s.place, s.event)}
-    for entity in corpus.entities.values():
-        if entity.id not in used:
-            report.problems.append(Problem(
-                entity.path, entity.line, f"entity '{entity.id}' is used by no statement",
-                "Add a statement that mentions it (with its quote), or remove it from the registry."))
-
-
-def _check_aliases(corpus: Corpus, report: ValidationReport) -> None:
-    owner: dict[str, str] = {}
-    for entity in corpus.entities.values():
-        for name in dict.fromkeys((entity.label, *entity.aliases)):
-            key = name.casefold()
-            if key in owner and owner[key] != entity.id:
-                other = corpus.entities[owner[key]]
-                report.problems.append(Problem(
-                    entity.path, entity.line, f"name {show_value(name)} of '{entity.id}' also names '{other.id}'",
-                    f"A name must find one entity; keep it on one of them ({other.path}:{other.line})."))
-            owner.setdefault(key, entity.id)
-
-
-def _check_metadata(mapping, text: str, report: ValidationReport) -> None:
-    if mapping.title and find_quote(text, mapping.title) is None:
-        report.problems.append(Problem(mapping.path, mapping.title_line, "title is not in the article text",
-                                       "A title must be verbatim from the article; remove it if the text has none."))
-    for name, sourced in (("publisher", mapping.publisher), ("date", mapping.date)):
-        if sourced is None:
-            continue
-        _check_quote(text, sourced.quote, mapping.path, sourced.line, f"{name} quote", report)
-    if mapping.date is not None:
-        _check_date(mapping.date.value, text, mapping.path, mapping.date.line, report)
-
-
-def _check_statement(statement: Statement, corpus: Corpus, relations, text: str | None,
-                     report: ValidationReport, unknown: list[Problem]) -> None:
+def _check_statement(statement: Statement, corpus: Corpus, relations, report: ValidationReport,
+                     unknown: list[Problem]) -> None:
+    """Ids, predicate, types and qualifiers of one statement, and whether a person reviewed it."""
     path = statement.path
     relation = relations.get(statement.predicate)
     if relation is None:
@@ -215,15 +219,25 @@ def _check_statement(statement: Statement, corpus: Corpus, relations, text: str 
         report.problems.append(Problem(path, statement.line_of("involvement"),
                                        f"'involvement' qualifies only 'involves', not '{statement.predicate}'",
                                        "Move the wording into a separate 'involves' statement or drop it."))
-    if text is None:
-        return
-    match = _check_quote(text, statement.quote, path, statement.line_of("quote"), "quote", report)
+    if statement.suggested:
+        report.problems.append(Problem(path, statement.line_of("suggested"), UNREVIEWED))
+
+
+def _check_evidence(statement: Statement, text: str, report: ValidationReport, *, language: str | None,
+                    read_days: bool) -> None:
+    """The statement's quote (and which occurrence) and date against its article's ``text``;
+    what holds goes into the report for the RDF stage."""
+    path, key = statement.path, (statement.article_id, statement.line)
+    match = check_quote(text, statement.quote, path, statement.line_of("quote"), "quote", report.problems,
+                        occurrence=statement.occurrence, occurrence_line=statement.line_of("occurrence"),
+                        require_occurrence=True)
     if match is not None:
-        report.quote_matches[(statement.article_id, statement.line)] = match
+        report.quote_matches[key] = match
     if statement.date is not None:
-        parsed = _check_date(statement.date, text, path, statement.line_of("date"), report)
+        parsed = check_date(statement.date, text, path, statement.line_of("date"), report.problems,
+                            language=language, read_days=read_days)
         if parsed is not None:
-            report.dates[(statement.article_id, statement.line)] = parsed
+            report.dates[key] = parsed
 
 
 def _entity(statement: Statement, role: str, entity_id: str, corpus: Corpus, report: ValidationReport,
@@ -233,10 +247,10 @@ def _entity(statement: Statement, role: str, entity_id: str, corpus: Corpus, rep
     entity = corpus.entities.get(entity_id)
     if entity is not None or entity_id in corpus.invalid_entity_ids:
         return entity
-    by_name = {name.casefold(): e.id for e in corpus.entities.values() for name in (e.label, *e.aliases)}
+    by_name = {same_name_key(name): e.id for e in corpus.entities.values() for name in (e.label, *e.aliases)}
     suggestion = did_you_mean(entity_id, corpus.entities)
-    if not suggestion and entity_id.casefold() in by_name:
-        suggestion = f"Did you mean '{by_name[entity_id.casefold()]}'?"
+    if not suggestion and same_name_key(entity_id) in by_name:
+        suggestion = f"Did you mean '{by_name[same_name_key(entity_id)]}'?"
     if is_valid_id(entity_id):
         unknown.append(Problem(statement.path, statement.line_of(role), f"unknown entity '{entity_id}'",
                                (suggestion + " " if suggestion else "") + "Add it to seeds/entities/ or fix the id."))
@@ -245,37 +259,6 @@ def _entity(statement: Statement, role: str, entity_id: str, corpus: Corpus, rep
                                        f"{role} {show_value(entity_id)} is not a valid id",
                                        (suggestion + " " if suggestion else "") + ID_RULE))
     return None
-
-
-def _check_quote(text, quote, path, line, what, report) -> QuoteMatch | None:
-    match = find_quote(text, quote)
-    if match is None:
-        passage = closest_passage(text, quote)
-        hint = f'Closest passage in the article: "{passage}"' if passage else "Copy the passage from the article."
-        report.problems.append(Problem(path, line, f"{what} not found in the article", hint))
-    return match
-
-
-_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
-
-
-@functools.lru_cache(maxsize=256)
-def _years_in(text: str) -> frozenset[str]:
-    return frozenset(_YEAR.findall(text))
-
-
-def _check_date(value: str, text: str, path, line, report) -> PartialDate | None:
-    try:
-        parsed = parse_date(value)
-    except DateFormatError as exc:
-        report.problems.append(Problem(path, line, f"bad date: {exc}", f"Write {ACCEPTED_FORMS}."))
-        return None
-    if parsed.year is not None and str(parsed.year) not in _years_in(text):
-        report.problems.append(Problem(
-            path, line, f"date {value} names the year {parsed.year}, which the article never gives",
-            "Record only dates the text gives; use --MM-DD for a day without a year, or drop the date."))
-        return None
-    return parsed
 
 
 def _a(noun: str) -> str:

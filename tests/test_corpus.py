@@ -57,8 +57,8 @@ def test_syntax_error_is_located():
     assert str(problems[0]).startswith("bad.yaml:3: YAML syntax error")
 
 
-def test_real_seeds_are_read_completely():
-    corpus = read_corpus(SEEDS)
+def test_real_seeds_are_read_completely(seeds_curated):
+    corpus = read_corpus(seeds_curated)
     assert corpus.problems == []
     assert len(corpus.articles) >= 5
     assert [m.article_id for m in corpus.mappings] == sorted(corpus.articles)

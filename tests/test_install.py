@@ -66,9 +66,11 @@ def venv(wheel, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def workdir(venv, tmp_path_factory) -> Path:
-    """A directory holding only a copy of seeds/, where ``kg build`` has run."""
+    """A directory holding only a copy of seeds/ as curated, where ``kg build`` has run."""
+    from .conftest import copy_curated_seeds
+
     work = tmp_path_factory.mktemp("work")
-    shutil.copytree(ROOT / "seeds", work / "seeds")
+    copy_curated_seeds(ROOT / "seeds", work / "seeds")
     result = _run([venv / "bin" / "kg", "build"], cwd=work)
     assert re.match(r"built build/store: \d+ articles", result.stdout)
     return work

@@ -14,7 +14,6 @@ from graph_model.export import export_bytes
 from graph_model.rdf import generate_quads, serialize_nquads, to_dataset
 from graph_model.vocabulary import KG
 
-from .conftest import SEEDS
 
 GOLDEN = Path(__file__).parent / "golden" / "tiny.trig"
 
@@ -37,10 +36,10 @@ def test_tiny_corpus_matches_the_golden_dataset(tiny_seeds):
                                  f"\nonly in golden:\n{only_expected.serialize(format='nt')}")
 
 
-def test_two_builds_give_byte_identical_exports(tmp_path):
+def test_two_builds_give_byte_identical_exports(tmp_path, seeds_curated):
     outputs = []
     for run in ("a", "b"):
-        build(SEEDS, tmp_path / run, render=False)
+        build(seeds_curated, tmp_path / run, render=False)
         store = open_store(tmp_path / run)
         outputs.append({fmt: export_bytes(store, fmt) for fmt in ("nquads", "trig", "turtle", "jsonld")})
         del store
@@ -48,9 +47,9 @@ def test_two_builds_give_byte_identical_exports(tmp_path):
     assert all(outputs[0].values())
 
 
-def test_nquads_export_has_one_named_graph_per_article_and_no_blank_nodes(tmp_path, seed_build):
+def test_nquads_export_has_one_named_graph_per_article_and_no_blank_nodes(tmp_path, seed_build, seeds_curated):
     corpus = seed_build[0]
-    build(SEEDS, tmp_path / "b", render=False)
+    build(seeds_curated, tmp_path / "b", render=False)
     data = export_bytes(open_store(tmp_path / "b"), "nquads")
     quads = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
     graphs = {q.graph_name.value for q in quads}
@@ -141,3 +140,83 @@ def test_nquads_writer_escapes_every_line_break_and_round_trips(text):
     dataset.parse(data=data, format="nquads")
     assert [str(o) for _, _, o, _ in dataset.quads()] == [text]
 
+
+
+def _quads_of(seeds):
+    """The triples of every graph of ``seeds``, in one rdflib Graph (SHACL-checked)."""
+    from rdflib import Graph
+
+    corpus, report, _ = build_nquads(seeds, shapes=True)
+    graph = Graph()
+    for s, p, o, _ in generate_quads(corpus, report):
+        graph.add((s, p, o))
+    return graph
+
+
+def test_url_language_and_aliases_in_a_language_are_exported(tmp_path):
+    from rdflib.namespace import DCTERMS, SKOS, XSD
+
+    from .conftest import TINY_ENTITIES, TINY_MAPPING, write_seeds
+
+    mapping = TINY_MAPPING.replace("  file: 001_tiny.txt\n", "  file: 001_tiny.txt\n  url: https://www.belta.by/view/1\n"
+                                   "  language: EN-gb\n")
+    entities = TINY_ENTITIES.replace("aliases: [Lukashenko]", "aliases: [Lukashenko, {value: Lukaschenko, lang: de}, "
+                                     "{value: Alexander Lukashenko, lang: en}]")
+    dataset = _quads_of(write_seeds(tmp_path / "seeds", mapping=mapping, entities=entities))
+    article = URIRef("https://newsgraph.example/article/001_tiny")
+    lukashenko = URIRef("https://newsgraph.example/entity/lukashenko")
+    assert set(dataset.objects(article, URIRef("https://schema.org/url"))) == {URIRef("https://www.belta.by/view/1")}
+    assert set(dataset.objects(article, DCTERMS.language)) == {Literal("en-GB", datatype=XSD.language)}
+    assert set(dataset.objects(lukashenko, SKOS.altLabel)) == {
+        Literal("Lukashenko"), Literal("Lukaschenko", lang="de"), Literal("Alexander Lukashenko", lang="en")}
+
+
+def test_the_evidence_points_at_the_occurrence_the_statement_names(tmp_path):
+    """Never silently at the first: offsets, prefix and suffix all of the second."""
+    from rdflib.namespace import RDF
+
+    from graph_model.vocabulary import OA
+
+    from .conftest import TINY_ARTICLE, TINY_MAPPING, write_seeds
+
+    article = TINY_ARTICLE + "The talks would be held under the auspices of the OSCE, it was said.\n"
+    mapping = TINY_MAPPING.replace("    quote: under the auspices of the OSCE\n",
+                                   "    quote: under the auspices of the OSCE\n    occurrence: 2\n")
+    dataset = _quads_of(write_seeds(tmp_path / "seeds", article=article, mapping=mapping))
+    second = article.rindex("under the auspices")
+    (position,) = [s for s in dataset.subjects(RDF.type, OA.TextPositionSelector)
+                   if int(dataset.value(s, OA.start)) > 60]
+    assert (int(dataset.value(position, OA.start)), int(dataset.value(position, OA.end))) == (second, second + 30)
+    quote = URIRef(str(position).replace("#position", "#quote"))
+    assert str(dataset.value(quote, OA.prefix)) == article[second - 32:second]
+    assert str(dataset.value(quote, OA.suffix)) == ", it was said.\n"
+
+
+def test_offsets_point_into_a_decomposed_article_as_stored(tmp_path):
+    from graph_model.vocabulary import OA
+
+    from .conftest import TINY_ARTICLE, TINY_MAPPING, write_seeds
+
+    article = TINY_ARTICLE.replace("auspices", "u\u0308spices")
+    mapping = TINY_MAPPING.replace("quote: under the auspices of the OSCE", "quote: under the üspices of the OSCE")
+    dataset = _quads_of(write_seeds(tmp_path / "seeds", article=article, mapping=mapping))
+    exact = {str(o) for o in dataset.objects(None, OA.exact)}
+    assert "under the u\u0308spices of the OSCE" in exact
+    starts = {int(o) for o in dataset.objects(None, OA.start)}
+    assert article.index("under the u\u0308spices") in starts
+
+
+def test_the_lookup_rule_finds_an_alias_given_with_its_language(tmp_path):
+    from graph_model.lookup import find_graph_entity_id, find_store_entity_id
+    from graph_model.project import project_graph
+    from graph_model.store import GraphStore
+
+    from .conftest import TINY_ENTITIES, write_seeds
+
+    entities = TINY_ENTITIES.replace("label: new Helsinki process", "label: new Helsinki process\n"
+                                     "    aliases: [{value: Neuer Helsinki-Prozess, lang: de}]")
+    _, _, nquads = build_nquads(write_seeds(tmp_path / "seeds", entities=entities), shapes=True)
+    store = GraphStore.in_memory()
+    store.load_nquads(nquads)
+    assert find_store_entity_id(store, "neuer helsinki-prozess") == "helsinki-2"
+    assert find_graph_entity_id(project_graph(store), "Neuer Helsinki-Prozess") == "helsinki-2"

@@ -96,3 +96,56 @@ def test_no_closest_passage_for_a_quote_that_merely_shares_a_few_common_words():
     """Pointing at 'under the auspices of the OSCE' for a sentence about the weather misleads."""
     assert closest_passage(ARTICLE, "The weather in Paris was sunny and warm that day") == ""
     assert closest_passage(ARTICLE, "the OSCE") == "the OSCE"
+
+
+# Letters, combining marks (acute, diaeresis, cedilla, ring below), Hangul jamo and syllables,
+# ligatures and spaces: the characters whose normal form depends on their neighbours.
+unicode_texts = st.text(alphabet=st.sampled_from("aeouc AEOU\u0301\u0308\u0327\u0325\u1100\u1161\u11a8\uac00ﬁ\u00e4\u00fc"),
+                        min_size=1, max_size=40)
+
+
+@given(unicode_texts)
+def test_matching_normalises_whole_characters_as_the_whole_text_would_be(text):
+    """Folding each letter with its marks gives what normalising the whole text gives."""
+    import unicodedata
+
+    whole = " ".join(unicodedata.normalize("NFKC", text).split())
+    assert normalise(text)[0] == whole
+
+
+@given(unicode_texts, st.data())
+def test_a_decomposed_text_matches_its_composed_quote_at_offsets_into_the_text_as_stored(text, data):
+    import unicodedata
+
+    from graph_model.textmatch import _joins_previous
+
+    composed = unicodedata.normalize("NFC", text)
+    decomposed = unicodedata.normalize("NFD", text)
+    # A quote is whole characters: it starts and ends where no mark follows.
+    edges = [k for k in range(len(composed) + 1) if k in (0, len(composed)) or not _joins_previous(composed[k])]
+    i = data.draw(st.sampled_from(edges[:-1]))
+    j = data.draw(st.sampled_from([k for k in edges if k > i]))
+    quote = composed[i:j]
+    assume(quote.strip())
+    match = find_quote(decomposed, quote)
+    assert match is not None
+    assert decomposed[match.start:match.end] == match.exact
+    assert unicodedata.normalize("NFKC", match.exact).split() == unicodedata.normalize("NFKC", quote).split()
+
+
+def test_a_quote_never_ends_between_a_letter_and_its_marks():
+    """'q' with a diaeresis has no composed form; the bare 'q' is another letter."""
+    assert find_quote("Iraq\u0308 said", "Iraq") is None
+    assert find_quote("Iraq\u0308 said", "Iraq\u0308").exact == "Iraq\u0308"
+    assert find_quote("the ﬁnal", "ﬁ").exact == "ﬁ"
+    assert find_quote("the ﬁnal", "i") is None  # not the second half of the ligature
+
+
+def test_find_all_quotes_gives_every_occurrence_in_order():
+    from graph_model.textmatch import find_all_quotes
+
+    text = "Helsinki-2.\nThey said: “Helsinki–2”. Helsinki-2!"
+    assert [(m.start, m.exact) for m in find_all_quotes(text, "Helsinki-2")] == [
+        (0, "Helsinki-2"), (24, "Helsinki–2"), (37, "Helsinki-2")]
+    assert [m.start for m in find_all_quotes("ha ha ha", "ha ha")] == [0, 3]
+    assert find_all_quotes(text, "Helsinki-3") == []

@@ -18,6 +18,8 @@ def validate(seeds_dir, no_shapes):
     """Check the mapping against the articles and the ontology; report every problem.
 
     Each problem is printed as FILE:LINE: what is wrong. hint. Exit 1 if there is any.
+    When there is none, warnings follow the ok line, as FILE:LINE: warning: ...
+    (entities or articles that look like duplicates, entities no statement uses).
 
     \b
     Example:
@@ -31,6 +33,10 @@ def validate(seeds_dir, no_shapes):
 
         raise ValidationFailed(report.problems)
     click.echo(f"ok: {report.statement_count} statements in {seeds_dir} are valid.")
+    for warning in report.sorted_warnings():
+        click.echo(warning.format("warning"), err=True)
+    if report.warnings:
+        click.echo(f"{len(report.warnings)} warning{'s' if len(report.warnings) > 1 else ''}.", err=True)
 
 
 @main.command()
