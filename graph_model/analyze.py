@@ -166,8 +166,11 @@ def format_paths(paths: list[list[Hop]], graph: nx.MultiDiGraph) -> str:
     return "\n\n".join(blocks)
 
 
-def to_network(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy with only scalar attributes (what GraphML and GEXF can carry), deterministically ordered."""
+def to_network(graph: nx.MultiDiGraph, *, dynamic: bool = False) -> nx.MultiDiGraph:
+    """A copy with only scalar attributes (what GraphML and GEXF can carry), deterministically ordered.
+
+    ``dynamic`` adds time intervals for Gephi's timeline: see :func:`add_intervals`.
+    """
     network = nx.MultiDiGraph()
     for node in sorted(graph.nodes):
         data = graph.nodes[node]
@@ -177,18 +180,49 @@ def to_network(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
         data = graph.edges[u, v, key]
         network.add_edge(u, v, key=key, predicate=key, label=data["label"], sources=data["sources"],
                          statements=len(data["statements"]), quote=data["statements"][0]["quote"])
+    if dynamic:
+        add_intervals(graph, network)
     return network
 
 
+def add_intervals(graph: nx.MultiDiGraph, network: nx.MultiDiGraph) -> None:
+    """Give ``network``'s edges and nodes ``start``/``end`` dates (ISO days) from ``graph``'s
+    statement dates, for GEXF's dynamic mode.
+
+    An edge spans from the first day its earliest statement may mean to the last day its latest
+    may mean, at each date's precision (a year is the whole year: no day or month is invented).
+    A node spans its edges, but only when every one of them is dated: an undated relation holds
+    at all times, and so must its ends. Undated edges and such nodes get no interval.
+    """
+    from .dates import DatePrecision, parse_date
+    from .export_dates import date_span
+
+    spans = {}
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        dated = [date_span(parse_date(s["date"]).lexical, DatePrecision(s["precision"]))
+                 for s in data["statements"] if s["date"]]
+        dated = [span for span in dated if span]
+        if dated:
+            spans[u, v, key] = (min(s for s, _ in dated), max(e for _, e in dated))
+            network.edges[u, v, key].update(start=spans[u, v, key][0].isoformat(),
+                                            end=spans[u, v, key][1].isoformat())
+    for node in network.nodes:
+        edges = [(u, v, k) for u, v, k in graph.in_edges(node, keys=True)]
+        edges += [(u, v, k) for u, v, k in graph.out_edges(node, keys=True)]
+        if edges and all(edge in spans for edge in edges):
+            network.nodes[node].update(start=min(spans[e][0] for e in edges).isoformat(),
+                                       end=max(spans[e][1] for e in edges).isoformat())
+
+
 def write_network(store, format_name: str) -> bytes:
-    """GraphML or GEXF of the projected graph, byte-identical for the same store."""
+    """GraphML, or dynamic GEXF with time intervals, of the projected graph; byte-identical for
+    the same store."""
     from .project import project_graph
 
-    network = to_network(project_graph(store))
     buffer = io.BytesIO()
     if format_name == "graphml":
-        nx.write_graphml(network, buffer, encoding="utf-8", prettyprint=True)
+        nx.write_graphml(to_network(project_graph(store)), buffer, encoding="utf-8", prettyprint=True)
         return buffer.getvalue()
-    nx.write_gexf(network, buffer, encoding="utf-8", prettyprint=True)
+    nx.write_gexf(to_network(project_graph(store), dynamic=True), buffer, encoding="utf-8", prettyprint=True)
     # networkx stamps today's date into GEXF's <meta>; drop it so exports are reproducible.
     return re.sub(rb' lastmodifieddate="[^"]*"', b"", buffer.getvalue())

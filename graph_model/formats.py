@@ -26,6 +26,7 @@ class Kind(str, enum.Enum):
     RESULTS = "results"  # SELECT / ASK answers
     RDF = "rdf"          # triples or quads: CONSTRUCT / DESCRIBE answers, exports
     NETWORK = "network"  # the networkx projection, for Gephi and Cytoscape
+    TOOL = "tool"        # what an analysts' tool reads (Aleph, TimelineJS, annotation clients), in its own JSON
 
 
 class Format(str, enum.Enum):
@@ -44,6 +45,9 @@ class Format(str, enum.Enum):
     RDFXML = "rdfxml"
     GRAPHML = "graphml"
     GEXF = "gexf"
+    FTM = "ftm"
+    TIMELINEJS = "timelinejs"
+    WEB_ANNOTATION = "web-annotation"
 
     @property
     def kind(self) -> Kind:
@@ -90,6 +94,11 @@ _SPECS = {
     Format.RDFXML: _Spec(Kind.RDF, "application/rdf+xml", "rdf", ("application/xml", "text/xml"), ox.RdfFormat.RDF_XML),
     Format.GRAPHML: _Spec(Kind.NETWORK, "application/graphml+xml", "graphml"),
     Format.GEXF: _Spec(Kind.NETWORK, "application/gexf+xml", "gexf"),
+    # FollowTheMoney entities, one JSON object a line, as Aleph and the ftm tool read them
+    Format.FTM: _Spec(Kind.TOOL, "application/x-ndjson", "ftm.json"),
+    Format.TIMELINEJS: _Spec(Kind.TOOL, "application/json", "json"),
+    Format.WEB_ANNOTATION: _Spec(Kind.TOOL, 'application/ld+json;profile="http://www.w3.org/ns/anno.jsonld"',
+                                 "anno.jsonld"),
 }
 
 CLI_RESULT_FORMATS = (Format.TABLE, Format.CSV, Format.TSV, Format.JSON, Format.XML)
@@ -100,7 +109,7 @@ HTTP_GRAPH_FORMATS = (Format.TURTLE, Format.RDFXML, Format.NTRIPLES, Format.JSON
 """What the endpoint answers a CONSTRUCT or DESCRIBE with (RDF/XML: the default of SPARQLWrapper
 and of rdflib's SPARQLStore); the first is the default."""
 EXPORT_FORMATS = (Format.TURTLE, Format.TRIG, Format.NQUADS, Format.JSONLD, Format.NTRIPLES, Format.RDFXML,
-                  Format.GRAPHML, Format.GEXF)
+                  Format.GRAPHML, Format.GEXF, Format.FTM, Format.TIMELINEJS, Format.WEB_ANNOTATION)
 """What ``kg export`` writes."""
 
 

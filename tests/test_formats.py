@@ -61,6 +61,14 @@ def test_every_export_format_is_read_back_by_its_own_reader(seed_store, export_f
     if export_format.kind is Kind.NETWORK:
         read = {Format.GRAPHML: nx.read_graphml, Format.GEXF: nx.read_gexf}[export_format]
         assert read(io.BytesIO(data)).number_of_nodes() > 50
+    elif export_format.kind is Kind.TOOL:
+        from .test_export_annotation import read_offline
+        from .test_export_ftm import read_ftm
+        from .test_export_timeline import read_timeline
+
+        read = {Format.FTM: read_ftm, Format.TIMELINEJS: lambda d: read_timeline(d)["events"],
+                Format.WEB_ANNOTATION: lambda d: read_offline(d)[1]}[export_format]
+        assert len(read(data)) > 20
     else:
         assert len(list(ox.parse(data, format=export_format.rdf_format))) > 1000
     assert export_bytes(seed_store, export_format.value) == data

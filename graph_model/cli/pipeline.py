@@ -74,13 +74,24 @@ def build(seeds_dir, out_dir, no_shapes, no_render, store_url, query_endpoint, u
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
 @out_option
 def export(export_format, output, out_dir):
-    """Export the built graph: RDF (turtle, trig, nquads, jsonld, ntriples, rdfxml) or a network (graphml, gexf).
+    """Export the built graph: RDF (turtle, trig, nquads, jsonld, ntriples, rdfxml), a network (graphml; gexf,
+    dynamic for Gephi's timeline), or what analysts' tools read.
 
+    \b
+      ftm             FollowTheMoney entities for Aleph (JSON lines); topics and
+                      documents (treaties, charters), for which FtM has no
+                      schema, are left out with their statements
+      timelinejs      a TimelineJS timeline of the dated statements; the title
+                      slide says how many have no date and are left out
+      web-annotation  a W3C Web Annotation (JSON-LD) of every quote
+
+    Dates keep the article's precision: a year is never given a month or a day.
     Same input, byte-identical output.
 
     \b
     Example:
       kg export --format nquads -o graph.nq
+      kg export --format ftm -o graph.ftm.json
     """
     from ..export import export_bytes
     from ..files import write_atomically
