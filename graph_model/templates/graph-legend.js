@@ -52,7 +52,7 @@ function buildLegend(model, legend) {
   });
   legend.appendChild(el("div", "edge-key",
     "Arrow: subject → object, labelled with the relation. Thicker: stated in more articles. Bigger node: more relations."));
-  var disputed = el("div", "row disputed-key");
+  var disputed = el("div", "disputed-key");  // not a "row": rows are the types
   var line = document.createElementNS(SVG_NS, "svg");
   line.setAttribute("width", 22); line.setAttribute("height", 8); line.setAttribute("aria-hidden", "true");
   var stroke = document.createElementNS(SVG_NS, "line");
