@@ -155,7 +155,7 @@ def test_legend_lists_every_type(seed_page, seed_graph):
     legend = seed_page.js("document.getElementById('legend').innerText")
     for entity_type in {d["type"] for _, d in seed_graph.nodes(data=True)}:
         assert entity_type in legend
-    assert seed_page.js("document.querySelectorAll('#legend svg').length") == \
+    assert seed_page.js("document.querySelectorAll('#legend svg.swatch').length") == \
         len({d["type"] for _, d in seed_graph.nodes(data=True)})
 
 
