@@ -2,7 +2,8 @@
 one AnnotationCollection whose first page holds them all, in the order of the articles' text.
 
 The annotations are the ones the store already holds (``kg:evidence``), read back with their
-IRIs: each targets its article (``source``, the article's IRI) with a TextQuoteSelector (exact,
+IRIs: each targets its article (``source``: the address it was read at where the mapping gives one,
+so that a client finds the page, else the article's IRI) with a TextQuoteSelector (exact,
 prefix, suffix) and a TextPositionSelector (start, end; code points into the article's text), the
 pair Hypothesis and other annotation clients anchor by. Motivation ``describing``; two bodies:
 the statement's IRI, and a TextualBody saying it in words ("Alexander Lukashenko proposes
@@ -84,7 +85,7 @@ def _annotation(row: dict) -> dict:
              "value": f"{row['subjectLabel']} {row['predicateLabel']} {row['objectLabel']}"},
         ],
         "target": {
-            "id": row["target"], "type": "SpecificResource", "source": row["source"],
+            "id": row["target"], "type": "SpecificResource", "source": row["url"] or row["source"],
             "selector": [
                 {"id": row["quoteSelector"], "type": "TextQuoteSelector",
                  "exact": row["exact"], "prefix": row["prefix"], "suffix": row["suffix"]},

@@ -19,7 +19,7 @@ Document       (left out)        FtM's Document is a file and needs its file nam
                                  named in an article has none
 =============  ================  ==========================================================
 
-Each article is an ``Article`` (title, publisher, publication date, file name, text), linked to
+Each article is an ``Article`` (title, publisher, publication date, file name, address, text), linked to
 every entity its statements name by a ``Documentation``. Each statement becomes one relation
 entity, carrying its quote as ``summary``, the article as ``proof``, the date at the article's
 precision as ``date`` (a year stays a year), the speaker, role, date text and modality in
@@ -121,6 +121,7 @@ def build_ftm(store) -> FtmExport:
         precision = precision_of(row["precision"])
         articles.append(_entity(hashed_ftm_id("article", row["article"]), "Article", {
             "title": [row["title"]], "fileName": [row["fileName"]], "publisher": [row["publisher"]],
+            "sourceUrl": [row["url"]],
             "publishedAt": [iso_prefix(row["date"], precision)] if precision else [],
             "bodyText": [row["text"]],
         }))

@@ -64,6 +64,8 @@ def _event(row: dict, date: dict, article: dict) -> dict:
     if said:
         lines.append(f"<p>{'Said by ' if row['speakerLabel'] else 'Role: '}{said}</p>")
     source = f"<cite>{escape(article['title'] or article['label'])}</cite>"
+    if article["url"] and article["url"].startswith(("https://", "http://")):  # never a javascript: link
+        source = f"<a href=\"{escape(article['url'])}\">{source}</a>"
     if article["publisher"]:
         source += f", {escape(article['publisher'])}"
     lines.append(f"<p>{source}</p>")

@@ -15,7 +15,7 @@ from graph_model.formats import Format
 from graph_model.iris import STATEMENT_NS, article_iri
 
 from .conftest import write_seeds
-from .test_export_ftm import HOSTILE_ARTICLE, HOSTILE_ENTITIES, HOSTILE_MAPPING, HOSTILE_QUOTE, store_of
+from .test_export_ftm import HOSTILE_ARTICLE, HOSTILE_ENTITIES, HOSTILE_MAPPING, HOSTILE_QUOTE, HOSTILE_URL, store_of
 
 OA = Namespace("http://www.w3.org/ns/oa#")
 AS = Namespace("http://www.w3.org/ns/activitystreams#")
@@ -80,8 +80,9 @@ def selections(graph: Graph):
 
 def test_every_selector_selects_its_quote_in_the_article(seed_annotations, seed_build):
     _, graph = seed_annotations
-    corpus = seed_build[0]
-    texts = {article_iri(a.id): a.text for a in corpus.articles.values()}
+    corpus, report = seed_build[0], seed_build[1]
+    # an article is the source by the address it was read at, where its mapping gives one
+    texts = {report.urls.get(a.id, article_iri(a.id)): a.text for a in corpus.articles.values()}
     found = list(selections(graph))
     assert len(found) == sum(len(m.statements) for m in corpus.mappings) > 200
     for source, exact, prefix, suffix, start, end in found:
@@ -90,8 +91,9 @@ def test_every_selector_selects_its_quote_in_the_article(seed_annotations, seed_
         assert text[:start].endswith(prefix) and text[end:].startswith(suffix)
 
 
-def test_annotations_are_the_ones_the_store_holds(seed_annotations, seed_store):
+def test_annotations_are_the_ones_the_store_holds(seed_annotations, seed_store, seed_build):
     _, graph = seed_annotations
+    urls = {article_iri(a): url for a, url in seed_build[1].urls.items()}
     stored = [q.triple for q in ox.parse(seed_store.dump(Format.NQUADS), format=ox.RdfFormat.N_QUADS)
               if q.subject.value.startswith(STATEMENT_NS)
               and q.subject.value.rsplit("#", 1)[-1] in ("evidence", "target", "quote", "position")]
@@ -105,7 +107,7 @@ def test_annotations_are_the_ones_the_store_holds(seed_annotations, seed_store):
                 obj.datatype.value, URIRef(obj.datatype.value))
             term = Literal(obj.value, datatype=datatype)
         else:
-            term = URIRef(obj.value)
+            term = URIRef(urls.get(obj.value, obj.value) if triple.predicate.value == str(OA.hasSource) else obj.value)
         assert (URIRef(triple.subject.value), URIRef(triple.predicate.value), term) in graph, triple
 
 
@@ -168,6 +170,7 @@ def test_untrusted_text_reads_back_exactly(hostile_store, tmp_path):
     exacts = {exact for _, exact, *_ in selections(graph)}
     assert HOSTILE_QUOTE in exacts
     assert (None, OA.exact, Literal(HOSTILE_QUOTE)) in graph
+    assert set(graph.objects(None, OA.hasSource)) == {URIRef(HOSTILE_URL)}
 
 
 def test_same_store_gives_the_same_bytes(seed_store):

@@ -28,6 +28,7 @@ HOSTILE_ENTITIES = TINY_ENTITIES.replace("label: OSCE", "label: 'OSCE <img src=x
 HOSTILE_MAPPING = r'''article:
   file: 001_tiny.txt
   title: 'A <b>title</b> & "more"'
+  url: "https://news.example/helsinki?x=1&lt;y=2"
   date: {value: "2017-07-05", quote: "5 July 2017"}
 statements:
   - subject: lukashenko
@@ -50,6 +51,7 @@ statements:
     quote: on May 17 too
     date: "--05-17"
 '''
+HOSTILE_URL = "https://news.example/helsinki?x=1&lt;y=2"
 HOSTILE_QUOTE = 'Alexander Lukashenko proposed a <script>alert("x")</script> "new Helsinki process" & a\u2028line \\ break'
 
 
@@ -197,6 +199,7 @@ def test_untrusted_text_stays_data(hostile_store):
     summaries = {p.first("summary") for p in proxies if p.first("summary", quiet=True)}
     assert HOSTILE_QUOTE.replace("\u2028", " ") in summaries
     assert any(p.get("name") == ["OSCE <img src=x onerror=alert(1)>"] for p in proxies)
+    assert [p.get("sourceUrl") for p in proxies if p.schema.name == "Article"] == [[HOSTILE_URL]]
     dates = sorted(d for p in proxies for d in p.get("date", quiet=True))
     assert dates == ["2017-02", "2017-07-05"]  # the "--05-17" statement has no year: no date
 

@@ -17,7 +17,7 @@ from graph_model.dates import DatePrecision
 from graph_model.export import export_bytes
 
 from .conftest import write_seeds
-from .test_export_ftm import HOSTILE_ARTICLE, HOSTILE_ENTITIES, HOSTILE_MAPPING, HOSTILE_QUOTE, store_of
+from .test_export_ftm import HOSTILE_ARTICLE, HOSTILE_ENTITIES, HOSTILE_MAPPING, HOSTILE_QUOTE, HOSTILE_URL, store_of
 
 SCHEMA = json.loads((Path(__file__).parent / "timelinejs.schema.json").read_text(encoding="utf-8"))
 FIELDS = {DatePrecision.DAY: ("day", "month", "year"), DatePrecision.MONTH: ("month", "year"),
@@ -104,7 +104,9 @@ def test_untrusted_text_is_escaped_html(hostile_store):
     assert events[None]["start_date"] == {"year": 2017, "month": 2}
     for event in document["events"]:
         for html in (event["text"]["headline"], event["text"]["text"]):
-            assert {tag for tag, _ in parse_html(html).tags} <= {"blockquote", "p", "cite"}, html
+            assert {tag for tag, _ in parse_html(html).tags} <= {"blockquote", "p", "cite", "a"}, html
+        # the article's title links to the address it was read at, and to nothing else
+        assert [attrs for tag, attrs in parse_html(event["text"]["text"]).tags if tag == "a"] == [[("href", HOSTILE_URL)]]
         assert event["autolink"] is False
     said = events[5]["text"]
     assert "".join(parse_html(said["text"]).text).startswith(HOSTILE_QUOTE)
