@@ -420,6 +420,8 @@ class _Generator:
                 if key in st:
                     out.append(f"    {key}: {_yaml_str(st[key])}")
             out.append(f"    quote: {_yaml_str(st['quote'])}")
+            if text.count(st["quote"]) > 1:  # a clause repeated in the article: say which one
+                out.append("    occurrence: 1")
             for key in ("speaker", "date", "place", "event"):
                 if key in st:
                     value = _yaml_str(st[key]) if key == "date" else st[key]
