@@ -3,9 +3,10 @@
 The similarity of two texts is the Jaccard index of their sets of word shingles: every run of
 :data:`SHINGLE_WORDS` consecutive words, the words compared in Unicode NFKC, case-folded, without
 punctuation, so that typography, line breaks and capitals do not count. 1.0 is the same words in
-the same order; a republished wire story with a new headline and a sentence changed scores about
-0.8-0.9; two different articles on one subject score under 0.1 (figures in
-``tests/test_similarity.py``). The result is exact, deterministic and symmetric.
+the same order. On the seeds (``tests/test_similarity.py``): a copy of a 680-word article with a
+new headline scores 0.99, with one sentence dropped 0.95, with 100 words added 0.89, cut in half
+0.50; the five seed articles, all about one initiative, score under 0.02 against each other. The
+result is exact, deterministic and symmetric.
 
 Used by ``kg validate`` (:data:`NEAR_DUPLICATE` and above is reported) and ``kg add`` (an
 article about to be added). :func:`find_similar_pairs` compares a whole corpus without comparing
