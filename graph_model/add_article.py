@@ -28,8 +28,7 @@ from .textfile import decode_utf8, read_file_bytes
 from .textmatch import find_quote
 
 MANIFEST = "ARTICLES.sha256"
-DUPLICATE_SIMILARITY = 0.5  # share of shared word 4-grams from which an article is a near copy
-_SHINGLE = 4
+DUPLICATE_SIMILARITY = 0.5  # from this share of shared word sequences, kg add names the article it repeats
 _NUMBERED = re.compile(r"^(\d+)_")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 
@@ -64,31 +63,15 @@ def read_new_article(path: Path) -> tuple[bytes, str]:
 
 
 def find_duplicates(text: str, articles: dict[str, str], *, threshold: float = DUPLICATE_SIMILARITY) -> list[Duplicate]:
-    """The articles (``{id: text}``) that ``text`` is a copy or near copy of, most similar first.
-
-    Similarity is the Jaccard index of the two texts' sets of word 4-grams, compared by match
-    key (case, accents, typography ignored). Private to ``kg add`` until the shared near-duplicate
-    detection (graph_model.similarity) exists; this is the one function to swap for it.
+    """The articles (``{id: text}``) that ``text`` is a copy or near copy of, most similar first,
+    by the corpus-wide rule of :mod:`graph_model.similarity` (the one ``kg validate`` applies).
 
     >>> find_duplicates("one two three four five six", {"a": "One two three four five six!", "b": "seven"})
     [Duplicate(article='a', similarity=1.0)]
     """
-    mine = _shingles(text)
-    found = []
-    for article_id, other in sorted(articles.items()):
-        theirs = _shingles(other)
-        union = mine | theirs
-        similarity = len(mine & theirs) / len(union) if union else 0.0
-        if similarity >= threshold:
-            found.append(Duplicate(article_id, round(similarity, 3)))
-    return sorted(found, key=lambda d: (-d.similarity, d.article))
+    from .similarity import find_similar
 
-
-def _shingles(text: str) -> set[tuple[str, ...]]:
-    words = re.findall(r"[a-z0-9]+", fold(text)[0])
-    if len(words) < _SHINGLE:
-        return {tuple(words)} if words else set()
-    return {tuple(words[i:i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1)}
+    return [Duplicate(name, round(similarity, 3)) for name, similarity in find_similar(text, articles, threshold)]
 
 
 def add_article(seeds_dir: Path | str, source: Path | str, *, title: str | None = None, date: str | None = None,

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from graph_model.cli import main
 from graph_model.coverage import compute_coverage
 
-from .conftest import SEEDS, write_seeds
+from .conftest import write_seeds
 
 ARTICLE = ("Lukashenko proposed the new Helsinki process in Minsk. "
            "The OSCE and Lukashenko met in Minsk. "
@@ -90,7 +90,7 @@ def test_article_without_mapping_and_unknown_article(tmp_path):
     assert "Error: no article '001_tinny' in" in result.output and "Did you mean '001_tiny'?" in result.output
 
 
-def test_the_seeds_have_figures():
-    rows = compute_coverage(SEEDS)
+def test_the_seeds_have_figures(seeds_curated):
+    rows = compute_coverage(seeds_curated)
     assert len(rows) == 5 and all(row.has_mapping and row.sentences for row in rows)
     assert all(row.coverage >= 0.8 for row in rows)

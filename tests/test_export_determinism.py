@@ -10,15 +10,14 @@ import pytest
 
 from graph_model.build import build
 
-from .conftest import SEEDS
 
 FORMATS = ("ftm", "timelinejs", "web-annotation", "gexf")
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def built(tmp_path_factory, seeds_curated):
     out = tmp_path_factory.mktemp("build")
-    build(SEEDS, out, shapes=False, render=False)
+    build(seeds_curated, out, shapes=False, render=False)
     return out
 
 

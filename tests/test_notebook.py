@@ -30,7 +30,6 @@ from graph_model.render import render_html
 from graph_model.results import QueryResult
 from graph_model.selection import resolve_focus, select
 
-from .conftest import SEEDS
 from .test_browser import CHROMIUM, CHROMIUM_ARGS, PAYLOAD, RECORD_VIOLATIONS
 
 QUESTION = ("proposers", {"initiative": "Helsinki 2"})
@@ -289,14 +288,15 @@ def run_notebook(tmp_path: Path, cells: list[str]):
     return notebook
 
 
-def test_a_notebook_shows_the_table_and_the_graph_offline(tmp_path, monkeypatch, open_file, seed_store, seed_graph):
+def test_a_notebook_shows_the_table_and_the_graph_offline(tmp_path, monkeypatch, open_file, seed_store, seed_graph,
+                                                        seeds_curated):
     monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
     monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
     name, params = QUESTION
     started = time.monotonic()
     notebook = run_notebook(tmp_path, [
         "import sys\nimport graph_model as gm\nprint(sys.executable)",
-        f"built = gm.build({str(SEEDS)!r}, 'build', shapes=False, render=False)\nstore = gm.open_store('build')",
+        f"built = gm.build({str(seeds_curated)!r}, 'build', shapes=False, render=False)\nstore = gm.open_store('build')",
         f"gm.run_named_query(store, {name!r}, {params!r})",
         "gm.show_graph(store, focus='Helsinki 2', depth=1, height=520)",
     ])

@@ -22,7 +22,7 @@ from graph_model.queries import read_named_queries, run_named_query
 from graph_model.remote import RemoteStore
 from graph_model.store import ExportFormat, GraphStore, QueryDataset
 
-from .conftest import SEEDS, free_port
+from .conftest import free_port
 
 
 def _oxigraph_binary() -> str:
@@ -81,8 +81,8 @@ def oxigraph_url(oxigraph_servers) -> str:
 
 
 @pytest.fixture(scope="session")
-def seed_nquads() -> bytes:
-    return build_nquads(SEEDS, shapes=False)[2]
+def seed_nquads(seeds_curated) -> bytes:
+    return build_nquads(seeds_curated, shapes=False)[2]
 
 
 @pytest.fixture(scope="session")
@@ -272,7 +272,7 @@ def test_foreign_graphs_are_neither_written_nor_read(oxigraph_servers):
     assert list(store.query("SELECT * WHERE { ?s ?p ?o }")) == []
 
 
-def test_kg_build_store_twice_then_query_and_stats_through_the_cli(oxigraph_servers, tmp_path):
+def test_kg_build_store_twice_then_query_and_stats_through_the_cli(oxigraph_servers, tmp_path, seeds_curated):
     from click.testing import CliRunner
 
     from graph_model.build import build
@@ -283,9 +283,9 @@ def test_kg_build_store_twice_then_query_and_stats_through_the_cli(oxigraph_serv
     url = oxigraph_servers()
     runner = CliRunner()
     for _ in range(2):
-        result = runner.invoke(main, ["build", "--seeds", str(SEEDS), "--store", url, "--no-shapes"])
+        result = runner.invoke(main, ["build", "--seeds", str(seeds_curated), "--store", url, "--no-shapes"])
         assert result.exit_code == 0, result.output
-    build(SEEDS, tmp_path / "embedded", shapes=False, render=False)
+    build(seeds_curated, tmp_path / "embedded", shapes=False, render=False)
     embedded_quads = len(set(export_bytes(open_store(tmp_path / "embedded"), "nquads").splitlines()))
     assert len(RemoteStore.connect(url)) == embedded_quads
     remote_answer = runner.invoke(main, ["query", "memberships", "--store", url, "--format", "csv"])

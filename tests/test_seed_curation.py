@@ -10,14 +10,13 @@ import pytest
 
 from graph_model.corpus import read_corpus
 
-from .conftest import SEEDS
 
 ARTICLE_002 = "002_b4d5144d84c232ef"
 
 
 @pytest.fixture(scope="module")
-def corpus():
-    return read_corpus(SEEDS)
+def corpus(seeds_curated):
+    return read_corpus(seeds_curated)
 
 
 def triples(corpus):
