@@ -19,7 +19,6 @@ from pathlib import Path
 import networkx as nx
 import pyoxigraph as ox
 import pytest
-from playwright.sync_api import sync_playwright
 
 import graph_model as gm
 from graph_model.layout import layout_positions
@@ -30,7 +29,7 @@ from graph_model.render import render_html
 from graph_model.results import QueryResult
 from graph_model.selection import resolve_focus, select
 
-from .test_browser import CHROMIUM, CHROMIUM_ARGS, PAYLOAD, RECORD_VIOLATIONS
+from .test_browser import PAYLOAD, RECORD_VIOLATIONS, browser  # noqa: F401 - the one Chromium fixture
 
 QUESTION = ("proposers", {"initiative": "Helsinki 2"})
 
@@ -185,15 +184,6 @@ def test_to_pyvis_generates_an_offline_page_with_the_projection(seed_graph):
 
 
 # ---- in Chromium -----------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).exists(), "install Debian's chromium: apt-get install -y chromium"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
