@@ -13,6 +13,18 @@ from __future__ import annotations
 import importlib
 
 _EXPORTS = {
+    "add_article": "add_article",
+    "compute_coverage": "coverage",
+    "list_entities": "registry",
+    "find_duplicate_entities": "registry_duplicates",
+    "rename_entity": "registry_edit",
+    "merge_entities": "registry_edit",
+    "article_similarity": "similarity",
+    "find_similar": "similarity",
+    "Format": "formats",
+    "QueryDataset": "store",
+    "QueryLimits": "store",
+    "QueryRefused": "errors",
     "build": "build",
     "build_nquads": "build",
     "validate": "build",
