@@ -110,7 +110,8 @@ def graph_payload(graph, selection: Selection | None = None) -> dict:
     """Everything the page draws for ``selection`` (default: all of ``graph``), as JSON-ready
     data; returns a dict.
 
-    Keys: ``nodes`` (id, label, type, aliases, description, x, y, size), ``edges`` (id, from, to,
+    Keys: ``nodes`` (id, label, type, aliases, description, x, y, size, and rank: 0 for the most
+    connected, the order in which the page names them), ``edges`` (id, from, to,
     predicate, sources, width, statements, and roundness for parallel edges), ``types``, ``predicates``,
     ``precisions``, ``articles`` (only those some statement cites), ``options`` (vis-network),
     ``edgeLabels`` ("all", or "selected" for graphs too large to label every edge), ``large``
@@ -122,6 +123,9 @@ def graph_payload(graph, selection: Selection | None = None) -> dict:
     positions = layout.positions(selection.nodes, [(u, v) for u, v, _, _ in selection.edges])
     scores = selection.degree()
     top = max(scores.values(), default=0) or 1
+    # the page names the most connected entities first, and skips a name that would overlap one
+    # already drawn: rank 0 is the most connected, ties broken by id so the bytes stay the same
+    rank = {node: index for index, node in enumerate(sorted(selection.nodes, key=lambda n: (-scores[n], str(n))))}
     node_items = []
     for node in selection.nodes:
         data = graph.nodes[node]
@@ -130,7 +134,7 @@ def graph_payload(graph, selection: Selection | None = None) -> dict:
             "id": str(node), "label": str(data.get("label") or node), "type": str(data.get("type") or "Thing"),
             "aliases": [str(a) for a in data.get("aliases") or []],
             "description": str(data.get("description") or ""),
-            "x": x, "y": y, "size": layout.node_size(scores[node], top),
+            "x": x, "y": y, "size": layout.node_size(scores[node], top), "rank": rank[node],
         })
     edge_items = _edge_items(selection.edges, dispute_notes(graph))
     cited = sorted({s["article"] for e in edge_items for s in e["statements"] if s["article"]})

@@ -21,3 +21,15 @@ function plural(n, one, many) { return count(n) + " " + (n === 1 ? one : many); 
 function nameKey(s) {
   return String(s).normalize("NFKD").replace(/\p{Mn}/gu, "").toLowerCase().replace(/\s+/g, " ").trim();
 }
+
+// Save `blob` as a download named `name`: a link to an object URL, clicked. (The policy needs no
+// source for that: a download is no fetch, and blob: is only read by the browser's saver.)
+function download(blob, name) {
+  var url = URL.createObjectURL(blob), link = el("a");
+  link.href = url;
+  link.download = name;
+  document.documentElement.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+}

@@ -80,3 +80,17 @@ function loadInSlices(network, jobs, options) {
   function afterPaint(fn) { requestAnimationFrame(function () { setTimeout(fn, 0); }); }
   slice();
 }
+
+// The drawn entity `id` (vis-network's own Node, whose x/y follow any drag), or undefined before
+// it is loaded. Read every frame by the label layer: network.getPositions() would build an object
+// of every position per frame.
+function drawnNode(network, id) { return network.body.nodes[id]; }
+
+// Draw these relations and entities again, over what vis-network has drawn (the neighbourhood of
+// the selection, over the veil that dims the rest). Node.draw / Edge.draw + drawArrows are what
+// vis-network's own CanvasRenderer calls per item.
+function redrawItems(network, ctx, nodeIds, edgeIds) {
+  var nodes = network.body.nodes, edges = network.body.edges;
+  edgeIds.forEach(function (id) { var e = edges[id]; if (e && e.connected) { e.draw(ctx); e.drawArrows(ctx); } });
+  nodeIds.forEach(function (id) { if (nodes[id]) nodes[id].draw(ctx); });
+}

@@ -92,6 +92,9 @@ timeline = createTimeline(model, function (e, s) {
 });
 timeline.render();
 
+document.getElementById("export-png").addEventListener("click", function () { view.exportPng("graph.png"); });
+document.getElementById("export-svg").addEventListener("click", function () { view.exportSvg("graph.svg"); });
+
 // for tests, the bench and the curious: the drawing, the data, the filter state, and the actions
 view.data = DATA;
 view.state = filters.state;
