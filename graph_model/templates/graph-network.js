@@ -6,8 +6,8 @@
 // Legibility: vis-network draws every name that is big enough, over each other. So it draws none
 // (the nodes' drawThreshold is out of reach) and the page names entities itself after each frame
 // (drawNames): the selection's neighbourhood first, then by rank (most connected first, from
-// page_data), at a fixed screen size, skipping any name whose box would overlap a name or relation
-// label already drawn. Relations are labelled only when hovered or part of the selection, and the
+// page_data), at a fixed screen size, below the entity or else above, right or left of it, skipping
+// any name whose box would overlap a name, a relation label or a panel already there. Relations are labelled only when hovered or part of the selection, and the
 // selection's neighbourhood is drawn again over a veil that dims everything else.
 function createNetwork(model, container, visible, hooks) {
   var DATA = model.data;
@@ -190,14 +190,12 @@ function createNetwork(model, container, visible, hooks) {
     ctx.setTransform(t.ratio, 0, 0, t.ratio, 0, 0);
     ctx.textAlign = "center"; ctx.textBaseline = "top"; ctx.lineJoin = "round"; ctx.lineWidth = 3;
     ctx.strokeStyle = "rgba(255, 255, 255, 0.9)";
-    // the selected entity is named whatever else is there: it goes first
-    var first = hood ? byRank.filter(function (n) { return hood.nodes.has(n.id); }) : [];
-    first.forEach(function (n) { if (selected.has(n.id)) place(n, true); });
     // the relation labels vis-network drew (font 11 scaled with the view, at the middle of the line)
     labelled.forEach(function (id) {
       var e = model.edgeById.get(id), a = drawnNode(network, e.from), b = drawnNode(network, e.to);
       if (!a || !b || !visible.edges.has(id)) return;
       var size = 11 * t.scale, text = model.predicateLabel[e.predicate];
+      if (size < 7) return;  // too small: vis-network skips it (the edges' drawThreshold, 8, less 1)
       var w = textWidth(ctx, text, Math.max(size, 1), false) + 4, h = size + 4;
       var cx = (a.x + b.x) / 2 * t.scale + t.tx, cy = (a.y + b.y) / 2 * t.scale + t.ty;
       // the label runs along the line ("align: middle"): take the box around the turned text
@@ -206,7 +204,20 @@ function createNetwork(model, container, visible, hooks) {
       var box = { id: id, text: text, x: cx - bw / 2, y: cy - bh / 2, w: bw, h: bh, angle: angle, size: size };
       taken.add(box); edgeBoxes.push(box);
     });
-    function place(n, inHood) {
+    // the selected entity first, then the rest of its neighbourhood, then the others by rank
+    var first = hood ? byRank.filter(function (n) { return hood.nodes.has(n.id); }) : [];
+    first.forEach(function (n) { if (selected.has(n.id)) place(n, true, true); });
+    first.forEach(function (n) { if (!selected.has(n.id)) place(n, true, false); });
+    for (var i = 0; i < byRank.length && shown < budget; i++) {
+      if (!hood || !hood.nodes.has(byRank[i].id)) place(byRank[i], false, false);
+    }
+    ctx.restore();
+    view.labelBoxes = boxes;
+    view.edgeLabelBoxes = edgeBoxes;
+
+    // Name entity n below it or, if that place is taken, above, right or left of it; a name that
+    // fits nowhere is skipped, unless `force` (the selected entity), which is then named below.
+    function place(n, inHood, force) {
       if (!visible.nodes.has(n.id)) return;
       var node = drawnNode(network, n.id);
       if (!node) return;
@@ -214,24 +225,23 @@ function createNetwork(model, container, visible, hooks) {
       if (sx < -150 || sx > width + 150 || sy < -60 || sy > height + 20) return;
       var importance = 1 - n.rank / last;
       var size = Math.round(11 + 3 * importance), bold = selected.has(n.id) || n.rank < 10;
-      var text = shortName(n.label), w = textWidth(ctx, text, size, bold);
-      var box = { id: n.id, text: text, x: sx - w / 2 - 2, y: sy + n.size * t.scale + 2, w: w + 4, h: size + 4,
-                  size: size, bold: bold, dim: !!hood && !inHood };
-      if (box.x + box.w < 0 || box.x > width || box.y + box.h < 0 || box.y > height || taken.hits(box)) return;
+      var text = shortName(n.label), w = textWidth(ctx, text, size, bold) + 4, h = size + 4, r = n.size * t.scale + 2;
+      var spots = [[sx - w / 2, sy + r], [sx - w / 2, sy - r - h], [sx + r, sy - h / 2], [sx - r - w, sy - h / 2]];
+      var box = null;
+      for (var k = 0; k < spots.length && !box; k++) {
+        var b = { id: n.id, text: text, x: spots[k][0], y: spots[k][1], w: w, h: h, size: size, bold: bold, dim: !!hood && !inHood };
+        if (b.x + b.w < 0 || b.x > width || b.y + b.h < 0 || b.y > height) continue;
+        if (!taken.hits(b)) box = b;
+      }
+      if (!box && force) box = { id: n.id, text: text, x: spots[0][0], y: spots[0][1], w: w, h: h, size: size, bold: bold, dim: false };
+      if (!box) return;
       taken.add(box); boxes.push(box);
       ctx.font = (bold ? "600 " : "") + size + "px " + FACE;
       ctx.fillStyle = box.dim ? "rgba(26, 32, 44, 0.3)" : "#1a202c";
-      ctx.strokeText(text, sx, box.y + 2);
-      ctx.fillText(text, sx, box.y + 2);
+      ctx.strokeText(text, box.x + w / 2, box.y + 2);
+      ctx.fillText(text, box.x + w / 2, box.y + 2);
       shown += 1;
     }
-    first.forEach(function (n) { if (!selected.has(n.id)) place(n, true); });
-    for (var i = 0; i < byRank.length && shown < budget; i++) {
-      if (!hood || !hood.nodes.has(byRank[i].id)) place(byRank[i], false);
-    }
-    ctx.restore();
-    view.labelBoxes = boxes;
-    view.edgeLabelBoxes = edgeBoxes;
   }
   // firstPaintAt: the first frame with entities in it; drawn / firstDrawAt: the first frame with
   // everything in it (every entity and relation).
