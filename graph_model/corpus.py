@@ -356,6 +356,17 @@ def read_corpus(seeds_dir: Path | str) -> Corpus:
                                     "pass --seeds to point at one."))
     if ENTITIES_DIR in corpus.missing_dirs:
         corpus.registry_complete = False
+    from .file_transaction import JOURNAL_NAME
+
+    if (seeds_dir / JOURNAL_NAME).exists():
+        # A kg rename or merge was killed after its commit point: some files hold the new ids,
+        # some the old. Reading now would check (or build) a mix; the next registry command
+        # completes it (graph_model.file_transaction). Read-only commands say so and stop.
+        problems.append(Problem(seeds_dir / JOURNAL_NAME, None,
+                                "an interrupted 'kg rename' or 'kg merge' is not finished: the files are half changed",
+                                "Run 'kg entities' to finish it, then try again."))
+        corpus.registry_complete = False
+        return corpus  # nothing read, so nothing reported that only follows from the mix
     for sub in (ENTITIES_DIR, MAPPING_DIR):
         for path in sorted((seeds_dir / sub).glob("*.yml")):
             problems.append(Problem(path, None, "not read: only '*.yaml' files are",

@@ -15,8 +15,10 @@ Killed before 2, the targets are untouched and only temporary files are left: :f
 deletes them (rolled back). Killed after 2, :func:`recover` finishes the renames (completed),
 which is safe to repeat, so a recovery killed half-way is completed by the next one. Every
 writer calls :func:`recover` first, under an exclusive flock on the root folder, and so does
-every ``kg entities``, ``kg rename`` and ``kg merge``. A target whose content is neither its
-old nor its new content (edited by hand since) is never overwritten: recovery stops and says so.
+every ``kg entities``, ``kg rename`` and ``kg merge``; readers (``read_corpus``, so ``kg validate``
+and ``kg build``) refuse a folder with a journal rather than read the mix. A target whose content
+is neither its old nor its new content (edited by hand since) is never overwritten: recovery
+stops and says so.
 
 Tests replace :data:`_checkpoint` to kill the process at each step (tests/test_file_transaction.py).
 """

@@ -390,3 +390,32 @@ def test_cli_errors(merge_seeds, args, code, first_line):
     assert "Traceback" not in result.output
     if first_line:
         assert first_line in result.output.splitlines()
+
+
+def test_validate_refuses_a_half_finished_rename_until_kg_entities_finishes_it(tmp_path, seeds_curated, monkeypatch):
+    """A rename killed after its commit point leaves some files changed: validate must not read the mix."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from graph_model import file_transaction
+    from graph_model.build import validate as run_validate
+    from graph_model.cli import main
+
+    seeds = tmp_path / "seeds"
+    shutil.copytree(seeds_curated, seeds)
+
+    def die_after_the_first_rename(step):
+        if step.startswith("rename"):
+            raise KeyboardInterrupt  # stands for a SIGKILL between two renames
+
+    monkeypatch.setattr(file_transaction, "_checkpoint", die_after_the_first_rename)
+    with pytest.raises(KeyboardInterrupt):
+        rename_entity(seeds, "makei", "vladimir-makei")
+    monkeypatch.undo()
+    report = run_validate(seeds, shapes=False)
+    assert [p.message for p in report.problems] == [
+        "an interrupted 'kg rename' or 'kg merge' is not finished: the files are half changed"]
+    assert report.problems[0].hint == "Run 'kg entities' to finish it, then try again."
+    assert CliRunner().invoke(main, ["entities", "--seeds", str(seeds)]).exit_code == 0
+    assert run_validate(seeds, shapes=False).conforms
