@@ -41,7 +41,7 @@ def test_helsinki_2_statements_by_speaker_with_late_2016_as_a_bar_and_undated_ap
     statements = helsinki_statements(seed_graph)
     select(seed_page, HELSINKI)
     rows = seed_page.js("""graphView.timeline.state.rows.map(r => ({label: r.label, group: r.group, lane: !!r.lane,
-        quotes: r.items.map(i => i.s.quote)}))""")
+        quotes: r.items.flatMap(i => i.members ? i.members.map(m => m.s.quote) : [i.s.quote])}))""")
     # every statement once; the lanes are the speakers of the dated ones, then the special lanes
     assert sorted(q for r in rows for q in r["quotes"]) == sorted(s["quote"] for s in statements)
     timed_groups = {r["group"] for r in rows if not r["lane"]}
@@ -54,7 +54,7 @@ def test_helsinki_2_statements_by_speaker_with_late_2016_as_a_bar_and_undated_ap
     late = [s for s in statements if s["date"] == "late 2016"]
     assert late
     box = seed_page.js("""quote => {
-        const t = graphView.timeline.state, item = t.items.find(i => i.s.quote === quote);
+        const t = graphView.timeline.state, item = t.items.find(i => i.s && i.s.quote === quote);
         t.current = null;
         document.getElementById('tl-scroll').scrollTop = item.row * 20;
         graphView.timeline.render();
@@ -100,15 +100,15 @@ def test_a_statement_chosen_in_the_details_panel_is_current_on_the_timeline(seed
 def test_the_graphs_filters_apply_to_the_timeline(seed_page, seed_graph):
     select(seed_page, HELSINKI)
     articles = sorted({s["article"] for s in helsinki_statements(seed_graph)})
-    before = seed_page.js("graphView.timeline.state.items.map(i => i.s.article)")
+    before = seed_page.js("graphView.timeline.state.statements.map(i => i.s.article)")
     assert articles[0] in before
     seed_page.page.click(f"#filter-articles input[data-key='{articles[0]}']")
-    after = seed_page.js("graphView.timeline.state.items.map(i => i.s.article)")
+    after = seed_page.js("graphView.timeline.state.statements.map(i => i.s.article)")
     assert after and articles[0] not in after and len(after) == len(before) - before.count(articles[0])
     # a relation filter hides the statements of the relations it hides
-    predicate = seed_page.js("graphView.timeline.state.items[0].e.predicate")
+    predicate = seed_page.js("graphView.timeline.state.statements[0].e.predicate")
     seed_page.page.click(f"#filter-predicates input[data-key='{predicate}']")
-    assert predicate not in seed_page.js("graphView.timeline.state.items.map(i => i.e.predicate)")
+    assert predicate not in seed_page.js("graphView.timeline.state.statements.map(i => i.e.predicate)")
 
 
 def test_the_timeline_works_with_the_keyboard(seed_page):
@@ -120,6 +120,52 @@ def test_the_timeline_works_with_the_keyboard(seed_page):
     assert seed_page.js("document.activeElement.getAttribute('data-pos')") == "0"
     seed_page.page.keyboard.press("Enter")
     seed_page.wait_for("!!document.querySelector('#details-body .evidence-card')")
+
+
+def test_same_day_statements_of_a_speaker_are_one_mark_with_their_count_that_lists_them(seed_page, seed_graph):
+    select(seed_page, HELSINKI)
+    counts = {}
+    for s in helsinki_statements(seed_graph):
+        if s["date"] == "2017-07-05" and s["precision"] == "day":
+            counts[s["speaker"]] = counts.get(s["speaker"], 0) + 1
+    speaker, count = max(counts.items(), key=lambda kv: kv[1])
+    assert count >= 10  # the column of points this replaces
+    group = seed_page.js("""speaker => {
+        const t = graphView.timeline.state, day = Date.UTC(2017, 6, 5);
+        const marks = t.items.filter(i => (i.members ? i.lane : i.s.speaker) === speaker && i.t0 === day);
+        document.getElementById('tl-scroll').scrollTop = marks[0].row * 20;
+        graphView.timeline.render();
+        return {marks: marks.length, pos: marks[0].pos, members: marks[0].members ? marks[0].members.length : 0};
+    }""", speaker)
+    assert group["marks"] == 1 and group["members"] == count
+    mark = f"#tl-svg .tl-group[data-pos='{group['pos']}']"
+    assert seed_page.page.text_content(f"{mark} .tl-count") == str(count)
+    assert seed_page.page.get_attribute(mark, "aria-expanded") == "false"
+
+    # by keyboard: Enter on the mark lists the statements, focus on the first; Enter on one opens its card
+    seed_page.page.focus(mark)
+    seed_page.page.keyboard.press("Enter")
+    assert seed_page.js("document.querySelectorAll('.tl-list button').length") == count
+    assert seed_page.page.get_attribute(mark, "aria-expanded") == "true"
+    seed_page.page.keyboard.press("ArrowDown")
+    quote = seed_page.js("document.activeElement.textContent")
+    seed_page.page.keyboard.press("Enter")
+    seed_page.wait_for("!!document.querySelector('#details-body .evidence-card')")
+    card_quote = seed_page.js("document.querySelector('.evidence-quote mark').textContent")
+    assert quote.endswith(f"“{card_quote}”") and seed_page.js("graphView.timeline.state.current.s.quote") == card_quote
+    assert seed_page.js("document.querySelectorAll('#tl-svg .tl-current').length") == 1
+    seed_page.page.keyboard.press("Escape")
+    assert seed_page.js("document.querySelectorAll('.tl-list').length") == 0
+    assert seed_page.js("document.activeElement.getAttribute('data-pos')") == str(group["pos"])
+
+    # by mouse: a click on the mark opens the list, a click on a statement its card
+    seed_page.js("document.getElementById('details-body').textContent = ''")
+    seed_page.page.click(mark)
+    seed_page.page.click(".tl-list button >> nth=2")
+    seed_page.wait_for("!!document.querySelector('#details-body .evidence-card')")
+    third = seed_page.js("document.querySelectorAll('.tl-list button')[2].textContent")
+    assert third.endswith("“" + seed_page.js("document.querySelector('.evidence-quote mark').textContent") + "”")
+    assert seed_page.requests == [seed_page.url] and seed_page.violations() == [] and seed_page.errors == []
 
 
 # ---- disputed ---------------------------------------------------------------------------------
@@ -172,7 +218,7 @@ def test_time_to_first_draw_of_the_timeline(open_page, statements, record_proper
     page = open_page(render_html(dated_graph(statements)))
     page.wait_for("graphView.timeline.state.drawn")
     state = page.js("""(() => { const t = graphView.timeline.state;
-        return {items: t.items.length, first: t.firstDrawMs, marks: t.drawnMarks}; })()""")
+        return {items: t.statements.length, first: t.firstDrawMs, marks: t.drawnMarks}; })()""")
     assert state["items"] == statements
     assert state["marks"] < statements  # only the rows in view are in the DOM
     scroll = page.js("""(() => { const s = document.getElementById('tl-scroll'); s.scrollTop = s.scrollHeight / 2;

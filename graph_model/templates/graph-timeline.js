@@ -4,10 +4,12 @@
 // length. A day without a year and an undated statement cannot be placed in time, so they sit in
 // lanes of their own, in order, never at a guessed date. Only the rows in view are drawn (SVG,
 // redrawn on scroll), so a few thousand statements stay smooth.
+// Same-day statements of one lane are one mark with their count (a column of thirty points says
+// only "many"); activating it lists them, each a button that opens its evidence.
 // passes(edge, statement) says whether the filters let a statement through; hooks.choose(item)
 // is called when the reader picks a statement (click or Enter).
 function createTimeline(model, passes, hooks) {
-  var LEFT = 170, RIGHT = 16, ROW = 20, AXIS = 26, GAP = 4, CHIP = 12;
+  var LEFT = 170, RIGHT = 16, ROW = 20, AXIS = 26, GAP = 4, CHIP = 12, GROUP_R = 9, LIST_W = 420;
   var DAY_MS = 86400000;
   var scroller = document.getElementById("tl-scroll");
   var svg = document.getElementById("tl-svg");
@@ -15,9 +17,12 @@ function createTimeline(model, passes, hooks) {
   var spacer = document.getElementById("tl-spacer");
   var status = document.getElementById("tl-status");
   var bySpeaker = document.getElementById("tl-by-speaker"), byArticle = document.getElementById("tl-by-article");
-  var state = { mode: "speaker", subject: null, rows: [], items: [], scale: null, current: null,
-                selectedEdge: null, drawn: false, firstDrawMs: null, lastDrawMs: null, drawnMarks: 0 };
+  // items: the marks in reading order (a statement, or a group with .members); statements: every
+  // statement (a grouped one has .group). current: a statement or a group; openGroup: a group's key.
+  var state = { mode: "speaker", subject: null, rows: [], items: [], statements: [], scale: null, current: null,
+                openGroup: null, selectedEdge: null, drawn: false, firstDrawMs: null, lastDrawMs: null, drawnMarks: 0 };
   var pending = false;
+  var listBox = null;  // the open group's list of statements (HTML, so its buttons are ordinary buttons)
 
   function utc(iso) { var p = iso.split("-"); return Date.UTC(+p[0], +p[1] - 1, +p[2]); }
   function groupKey(item) {
@@ -72,12 +77,13 @@ function createTimeline(model, passes, hooks) {
     });
     var rows = [];
     names.forEach(function (name) {
-      var list = groups.get(name).sort(function (a, b) { return a.t0 - b.t0 || a.t1 - b.t1; });
+      var list = bundle(groups.get(name).sort(function (a, b) { return a.t0 - b.t0 || a.t1 - b.t1; }), name);
       var ends = [];  // per packed row, the x where its last mark ends
       var first = rows.length;
       list.forEach(function (i) {
         var x0 = x(i.t0), x1 = Math.max(x(i.t1), x0 + 3);
-        if (i.s.precision === "day") { x0 -= 5; x1 = x0 + 10; }
+        if (i.members) { x0 -= GROUP_R; x1 = x0 + 2 * GROUP_R; }
+        else if (i.s.precision === "day") { x0 -= 5; x1 = x0 + 10; }
         i.x0 = x0; i.x1 = x1;
         var r = 0;
         while (r < ends.length && ends[r] + GAP > x0) r++;
@@ -100,16 +106,37 @@ function createTimeline(model, passes, hooks) {
     lane("Date not given", items.filter(function (i) { return i.t0 === null && !i.s.date; }));
     var order = [];
     rows.forEach(function (row, r) { row.items.forEach(function (i) { i.row = r; i.pos = order.length; order.push(i); }); });
-    state.rows = rows; state.items = order; state.scale = scale;
+    state.rows = rows; state.items = order; state.statements = items; state.scale = scale;
     spacer.style.height = (rows.length * ROW + 8) + "px";
-    if (state.current && order.indexOf(state.current) < 0) {
-      // the same statement after a re-layout is a new item object
-      var same = order.filter(function (i) { return i.s === state.current.s; })[0];
-      state.current = same || null;
+    if (state.current) {
+      // the same statement (or group) after a re-layout is a new item object
+      var old = state.current;
+      state.current = (old.members ? order.filter(function (i) { return i.key === old.key; })
+                                   : items.filter(function (i) { return i.s === old.s; }))[0] || null;
     }
     var what = state.subject ? (state.subject.edge ? "this relation" : model.labelOf(state.subject.node)) : "everything shown";
-    status.textContent = plural(order.length, "statement", "statements") + " · " + what;
+    status.textContent = plural(items.length, "statement", "statements") + " · " + what;
   }
+
+  // A lane's statements sorted by time, with each run of two or more on the same day made one
+  // group {members, key, t0, t1}; day statements of one day have the same span, so they are adjacent.
+  function bundle(list, name) {
+    var out = [];
+    list.forEach(function (i) {
+      var last = out[out.length - 1];
+      var sameDay = i.s.precision === "day" && last && last.t0 === i.t0 && (last.members || last.s.precision === "day");
+      if (!sameDay) { out.push(i); return; }
+      if (!last.members) {
+        last = { members: [last], key: name + "|" + last.t0, lane: name, t0: last.t0, t1: last.t1, e: null, s: null };
+        last.members[0].group = last;
+        out[out.length - 1] = last;
+      }
+      i.group = last;
+      last.members.push(i);
+    });
+    return out;
+  }
+  function markOf(item) { return item.group || item; }
 
   function svgEl(tag, attrs, className) {
     var node = document.createElementNS(SVG_NS, tag);
@@ -118,6 +145,10 @@ function createTimeline(model, passes, hooks) {
     return node;
   }
   function describe(i) {
+    if (i.members) {
+      return plural(i.members.length, "statement", "statements") + " on " + (i.members[0].s.when || "the same day") +
+        " — " + i.lane + "; Enter lists them";
+    }
     return model.labelOf(i.e.from) + " " + model.predicateLabel[i.e.predicate] + " " + model.labelOf(i.e.to) +
       " — " + (i.s.when || "date not given") + " — " + (i.s.speaker || "speaker not given") + ": “" + i.s.quote + "”";
   }
@@ -175,7 +206,19 @@ function createTimeline(model, passes, hooks) {
   }
   function mark(i, y) {
     var s = i.s, node, cls = "tl-mark";
-    if (i.t0 === null) {
+    var current = !!state.current && (state.current === i || state.current.group === i);
+    if (i.members) {
+      node = svgEl("g", {});
+      node.appendChild(svgEl("circle", { cx: (i.x0 + i.x1) / 2, cy: y + ROW / 2, r: GROUP_R }));
+      var count = svgEl("text", { x: (i.x0 + i.x1) / 2, y: y + ROW / 2 + 3.5 }, "tl-count");
+      count.textContent = i.members.length > 99 ? "99+" : String(i.members.length);
+      node.appendChild(count);
+      cls += " tl-group";
+      if (i.members.some(function (m) { return m.s.disputes; })) cls += " tl-disputed";
+      if (i.members.some(function (m) { return m.e.id === state.selectedEdge; })) cls += " tl-of-selected";
+      node.setAttribute("aria-haspopup", "true");
+      node.setAttribute("aria-expanded", String(state.openGroup === i.key));
+    } else if (i.t0 === null) {
       node = svgEl("rect", { x: i.x0, y: y + 4, width: CHIP, height: CHIP - 2, rx: s.date ? 2 : 6 });
       cls += s.date ? " tl-noyear" : " tl-undated";
     } else if (s.precision === "day") {
@@ -185,13 +228,13 @@ function createTimeline(model, passes, hooks) {
       node = svgEl("rect", { x: i.x0, y: y + 5, width: i.x1 - i.x0, height: ROW - 10, rx: 2 });
       cls += " tl-span";
     }
-    if (s.disputes) cls += " tl-disputed";
-    if (state.selectedEdge === i.e.id) cls += " tl-of-selected";
-    if (state.current && state.current.s === s) cls += " tl-current";
+    if (s && s.disputes) cls += " tl-disputed";
+    if (s && state.selectedEdge === i.e.id) cls += " tl-of-selected";
+    if (current) cls += " tl-current";
     node.setAttribute("class", cls);
     node.setAttribute("data-pos", i.pos);
     node.setAttribute("role", "button");
-    node.setAttribute("tabindex", (state.current ? state.current.s === s : i.pos === 0) ? "0" : "-1");
+    node.setAttribute("tabindex", (state.current ? current : i.pos === 0) ? "0" : "-1");
     node.setAttribute("aria-label", describe(i));
     var tip = document.createElementNS(SVG_NS, "title");
     tip.textContent = describe(i);
@@ -200,8 +243,64 @@ function createTimeline(model, passes, hooks) {
   }
   function schedule() { if (!pending) { pending = true; requestAnimationFrame(draw); } }
 
+  // The list of a group's statements, under its mark (it scrolls with the lanes). Each is a button:
+  // click or Enter opens its evidence and keeps the list open; Escape goes back to the mark.
+  function openList(group, focusItem) {
+    closeList();
+    state.openGroup = group.key;
+    listBox = document.createElement("div");
+    listBox.className = "tl-list";
+    listBox.setAttribute("role", "group");
+    listBox.setAttribute("aria-label", describe(group));
+    var head = document.createElement("div");
+    head.className = "tl-list-head";
+    head.textContent = plural(group.members.length, "statement", "statements") + " · " +
+      (group.members[0].s.when || "") + " · " + group.lane;
+    listBox.appendChild(head);
+    group.members.forEach(function (m) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "tl-list-item";
+      b.textContent = model.labelOf(m.e.from) + " " + model.predicateLabel[m.e.predicate] + " " +
+        model.labelOf(m.e.to) + ": “" + m.s.quote + "”";
+      b.setAttribute("title", describe(m));
+      if (m === state.current) b.setAttribute("aria-current", "true");
+      b.addEventListener("click", function () {
+        listBox.querySelectorAll("[aria-current]").forEach(function (o) { o.removeAttribute("aria-current"); });
+        b.setAttribute("aria-current", "true");
+        state.current = m;
+        draw();
+        hooks.choose(m);
+      });
+      listBox.appendChild(b);
+    });
+    listBox.addEventListener("keydown", function (event) {
+      var buttons = Array.from(listBox.querySelectorAll("button")), at = buttons.indexOf(document.activeElement);
+      if (event.key === "Escape") { closeList(); setCurrent(group, true); }
+      else if (event.key === "ArrowDown" && at >= 0) buttons[Math.min(at + 1, buttons.length - 1)].focus();
+      else if (event.key === "ArrowUp" && at >= 0) buttons[Math.max(at - 1, 0)].focus();
+      else return;
+      event.preventDefault();
+    });
+    var sc = state.scale;
+    listBox.style.top = ((group.row + 1) * ROW) + "px";
+    listBox.style.left = Math.max(4, Math.min(group.x0, sc.left + sc.width - LIST_W)) + "px";
+    scroller.appendChild(listBox);
+    draw();
+    if (focusItem) {
+      var chosen = group.members.indexOf(state.current);
+      listBox.querySelectorAll("button")[Math.max(0, chosen)].focus();
+    }
+  }
+  function closeList() {
+    if (listBox) listBox.remove();
+    listBox = null;
+    state.openGroup = null;
+  }
+
   function render() {
     var started = performance.now();
+    closeList();
     layout();
     drawAxis();
     draw();
@@ -212,11 +311,11 @@ function createTimeline(model, passes, hooks) {
   function setCurrent(item, focus) {
     state.current = item;
     if (!item) { draw(); return; }
-    var y = item.row * ROW;
+    var y = markOf(item).row * ROW;
     if (y < scroller.scrollTop || y + ROW > scroller.scrollTop + scroller.clientHeight) scroller.scrollTop = Math.max(0, y - ROW * 2);
     draw();
     if (focus) {
-      var node = svg.querySelector('[data-pos="' + item.pos + '"]');
+      var node = svg.querySelector('[data-pos="' + markOf(item).pos + '"]');
       if (node) node.focus();
     }
   }
@@ -234,13 +333,26 @@ function createTimeline(model, passes, hooks) {
 
   svg.addEventListener("click", function (event) {
     var item = itemOf(event.target);
-    if (item) { setCurrent(item, true); hooks.choose(item); }
+    if (!item) return;
+    if (item.members) {
+      var wasOpen = state.openGroup === item.key;
+      setCurrent(item, true);
+      if (wasOpen) { closeList(); draw(); } else openList(item, false);
+      return;
+    }
+    closeList();
+    setCurrent(item, true);
+    hooks.choose(item);
   });
   svg.addEventListener("keydown", function (event) {
-    var item = itemOf(event.target) || state.current;
+    var item = itemOf(event.target) || (state.current && markOf(state.current));
     if (!item) return;
     var next = null;
-    if (event.key === "Enter" || event.key === " ") { hooks.choose(item); event.preventDefault(); return; }
+    if (event.key === "Enter" || event.key === " ") {
+      if (item.members) openList(item, true); else hooks.choose(item);
+      event.preventDefault();
+      return;
+    }
     if (event.key === "ArrowRight") next = state.items[item.pos + 1];
     else if (event.key === "ArrowLeft") next = state.items[item.pos - 1];
     else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
@@ -272,7 +384,7 @@ function createTimeline(model, passes, hooks) {
     // the statement chosen elsewhere (the details panel): its relation, that statement current
     showStatement: function (edgeId, s) {
       state.subject = { edge: edgeId }; state.selectedEdge = edgeId; render();
-      setCurrent(state.items.filter(function (i) { return i.s === s; })[0] || null, false);
+      setCurrent(state.statements.filter(function (i) { return i.s === s; })[0] || null, false);
     },
     setMode: setMode,
     // the relation selected in the graph: its statements are outlined
