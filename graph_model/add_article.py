@@ -11,7 +11,6 @@ unless forced. The files appear all together or not at all.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,8 +95,7 @@ def add_article(seeds_dir: Path | str, source: Path | str, *, title: str | None 
             raise InputError(Problem(source, None, f"this article is already in the seeds as {article.path}",
                                      "Nothing was written. Edit its mapping, "
                                      f"{seeds_dir / MAPPING_DIR / (article.id + '.yaml')}, instead."))
-    duplicates = [Duplicate(a, s) for a, s in
-                  ((d.article, d.similarity) for d in find_duplicates(text, {i: a.text for i, a in corpus.articles.items()}))]
+    duplicates = find_duplicates(text, {i: a.text for i, a in corpus.articles.items()})
     if duplicates and not force:
         best = duplicates[0]
         raise InputError(Problem(source, None, f"a near copy of {best.article} ({best.similarity:.0%} of its word "
@@ -209,19 +207,13 @@ def _write_all(seeds_dir: Path, files: list[tuple[Path, bytes]], manifest_line: 
 
 
 def _create_new(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with open(tmp, "xb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        try:
-            os.link(tmp, path)
-        except FileExistsError as exc:
-            raise InputError(Problem(path, None, "already exists", "Nothing was written; it was not replaced. "
-                                     "Run kg add again.")) from exc
-    finally:
-        tmp.unlink(missing_ok=True)
+        write_atomically(path, data, replace=False)
+    except FileExistsError as exc:
+        if exc.filename2 is None:
+            raise  # a leftover temporary file, not the target: os.link names both paths
+        raise InputError(Problem(path, None, "already exists", "Nothing was written; it was not replaced. "
+                                 "Run kg add again.")) from exc
 
 
 def add_result_data(result: AddResult) -> dict:
