@@ -23,7 +23,7 @@ _EXPORTS = {
     "find_similar": "similarity",
     "Format": "formats",
     "QueryDataset": "store",
-    "QueryLimits": "store",
+    "QueryLimits": "sparql_text",
     "QueryRefused": "errors",
     "build": "build",
     "build_nquads": "build",

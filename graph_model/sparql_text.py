@@ -292,6 +292,27 @@ def check_read_only(info: QueryInfo, *, allow_service: bool = False) -> None:
                          f"and BASE declarations), found {found}. Only queries are answered here.")
 
 
+@dataclass(frozen=True)
+class QueryLimits:
+    """What a query text may be before it reaches the engine: the one check every store runs."""
+
+    max_depth: int = DEFAULT_MAX_DEPTH
+    max_length: int = DEFAULT_MAX_LENGTH
+    allow_service: bool = True
+    """The library runs its user's own queries; ``kg serve`` turns SERVICE off for clients."""
+
+    def check(self, text: str) -> QueryInfo:
+        """What ``text`` is, once it passed the limits and the read-only policy; raises
+        QueryError or QueryRefused otherwise.
+
+        >>> QueryLimits().check("ASK { ?s ?p ?o }").form
+        'ASK'
+        """
+        info = analyse(text, max_depth=self.max_depth, max_length=self.max_length)
+        check_read_only(info, allow_service=self.allow_service)
+        return info
+
+
 def query_form(text: str) -> str | None:
     """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``: the form of ``text``, or None.
 

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from .errors import QueryError, StoreError
 from .formats import Format, escape_line_ends, write_rdf
 from .iris import BASE, ONTOLOGY_GRAPH, PREFIXES, read_ontology_text
-from .sparql_text import DEFAULT_MAX_DEPTH, DEFAULT_MAX_LENGTH, analyse, bind_values, check_read_only
+from .sparql_text import QueryLimits, bind_values  # QueryLimits: re-exported for callers of the store
 
 
 DEFAULT_OUT = Path("build")
@@ -40,16 +40,6 @@ class QueryDataset:
 
     def __bool__(self) -> bool:
         return bool(self.default_graphs or self.named_graphs)
-
-
-@dataclass(frozen=True)
-class QueryLimits:
-    """What a query text may be before it reaches the engine (see graph_model.sparql_text)."""
-
-    max_depth: int = DEFAULT_MAX_DEPTH
-    max_length: int = DEFAULT_MAX_LENGTH
-    allow_service: bool = True
-    """The library runs its user's own queries; ``kg serve`` turns SERVICE off for clients."""
 
 
 class GraphStore:
@@ -121,8 +111,7 @@ class GraphStore:
         Raises QueryError for a syntax error, a text over ``limits``, or an update;
         QueryRefused (a QueryError) for what the limits do not allow.
         """
-        info = analyse(sparql, max_depth=limits.max_depth, max_length=limits.max_length)
-        check_read_only(info, allow_service=limits.allow_service)
+        info = limits.check(sparql)
         options = {}
         if dataset:
             try:

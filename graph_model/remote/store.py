@@ -14,7 +14,7 @@ import urllib.parse
 import pyoxigraph as ox
 
 from ..iris import BASE, ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, read_ontology_text
-from ..sparql_text import analyse, bind_values, check_read_only, with_prologue
+from ..sparql_text import analyse, bind_values, with_prologue
 from ..store import ExportFormat, GraphStore, QueryDataset, QueryLimits
 from .answers import GRAPH_ACCEPT, accept_for, parse_answer, parse_triples
 from .discovery import find_endpoints
@@ -102,8 +102,7 @@ class RemoteStore:
         Raises QueryError when the text or the server rejects the query, StoreError when the
         server cannot be reached or its answer cannot be read.
         """
-        info = analyse(sparql, max_depth=limits.max_depth, max_length=limits.max_length)
-        check_read_only(info, allow_service=limits.allow_service)
+        info = limits.check(sparql)
         text = bind_values(sparql, bindings or {}, info=info)
         if dataset:
             params = ([("default-graph-uri", g) for g in dataset.default_graphs]

@@ -48,7 +48,7 @@ def execute_job(store, job: dict, settings: ServeSettings) -> Reply:
 
 
 def _limits(settings: ServeSettings):
-    from ..store import QueryLimits
+    from ..sparql_text import QueryLimits
 
     return QueryLimits(max_depth=settings.max_depth, max_length=settings.max_query_length,
                        allow_service=settings.allow_service)
