@@ -9,14 +9,16 @@ the statements that conflict, by the three rules of the named query ``queries/co
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from collections import defaultdict
 
+from . import export_dates
 from .dates import DateFormatError, DatePrecision, parse_date
 
-#: The months each part of a year covers: early = January-April, mid = May-August,
-#: late = September-December (a third of the year each, as the timeline draws them).
-_PART_MONTHS = {DatePrecision.EARLY_YEAR: (1, 5), DatePrecision.MID_YEAR: (5, 9), DatePrecision.LATE_YEAR: (9, 13)}
+#: The months each part of a year covers, first and last: early = January-April, mid =
+#: May-August, late = September-December (a third of the year each, as the timeline draws them).
+_PART_MONTHS = {DatePrecision.EARLY_YEAR: (1, 4), DatePrecision.MID_YEAR: (5, 8), DatePrecision.LATE_YEAR: (9, 12)}
 _PARTS = frozenset(_PART_MONTHS)
 
 #: conflicts.rq's "support and opposition": a relation of the first set and one of the second,
@@ -42,19 +44,15 @@ def date_span(text: str | None, precision: str | None) -> list[str] | None:
         date = parse_date(text)
     except DateFormatError:
         return None  # shown as the text has it, in the undated lane: never at a guessed date
-    if date.year is None:
+    span = export_dates.date_span(date.lexical, date.precision)  # the days; None without a year
+    if span is None:
         return None
-    if date.precision == DatePrecision.DAY:
-        start = datetime.date(date.year, date.month, date.day)
-        return [start.isoformat(), (start + datetime.timedelta(days=1)).isoformat()]
-    if date.precision == DatePrecision.MONTH:
-        first, last = (date.month, date.month + 1)
-    elif date.precision in _PART_MONTHS:
-        first, last = _PART_MONTHS[date.precision]
-    else:
-        first, last = 1, 13
-    end = datetime.date(date.year + 1, 1, 1) if last == 13 else datetime.date(date.year, last, 1)
-    return [datetime.date(date.year, first, 1).isoformat(), end.isoformat()]
+    first, last = span
+    if date.precision in _PART_MONTHS:  # the page narrows a part of a year to its third
+        first_month, last_month = _PART_MONTHS[date.precision]
+        first = first.replace(month=first_month)
+        last = last.replace(month=last_month, day=calendar.monthrange(date.year, last_month)[1])
+    return [first.isoformat(), (last + datetime.timedelta(days=1)).isoformat()]
 
 
 def statement_key(u, v, predicate, statement: dict) -> tuple:

@@ -9,6 +9,13 @@ function el(tag, className, text) {
   if (text !== undefined && text !== null) node.textContent = String(text);
   return node;
 }
+// An SVG element with `attributes` set in their key order, appended to `parent` when given.
+function svgElement(tag, attributes, parent) {
+  var element = document.createElementNS(SVG_NS, tag);
+  Object.keys(attributes).forEach(function (k) { element.setAttribute(k, attributes[k]); });
+  if (parent) parent.appendChild(element);
+  return element;
+}
 function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
 var NUMBER = new Intl.NumberFormat("en");  // one formatter: toLocaleString builds one per call
 function count(n) { return n < 1000 ? String(n) : NUMBER.format(n); }

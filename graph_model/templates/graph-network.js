@@ -314,26 +314,20 @@ function createNetwork(model, container, visible, hooks) {
     var origin = network.canvasToDOM({ x: 0, y: 0 }), hood = view.neighbourhood;
     function at(node) { return { x: node.x * scale + origin.x, y: node.y * scale + origin.y }; }
     function inView(p, margin) { return p.x > -margin && p.x < width + margin && p.y > -margin && p.y < height + margin; }
-    function make(tag, attributes, parent) {
-      var element = document.createElementNS(SVG_NS, tag);
-      Object.keys(attributes).forEach(function (k) { element.setAttribute(k, attributes[k]); });
-      if (parent) parent.appendChild(element);
-      return element;
-    }
-    var svg = make("svg", { width: width, height: height, viewBox: "0 0 " + width + " " + height,
+    var svg = svgElement("svg", { width: width, height: height, viewBox: "0 0 " + width + " " + height,
                             "font-family": "system-ui, sans-serif" });
-    var defs = make("defs", {}, svg), marker = make("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 10, refY: 5,
+    var defs = svgElement("defs", {}, svg), marker = svgElement("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 10, refY: 5,
       markerWidth: 7, markerHeight: 7, markerUnits: "userSpaceOnUse", orient: "auto" }, defs);
-    make("path", { d: "M0,0 L10,5 L0,10 z", fill: "#9aa5b1" }, marker);
-    make("rect", { width: width, height: height, fill: "#ffffff" }, svg);
-    var edges = make("g", { "class": "relations" }, svg), nodes = make("g", { "class": "entities" }, svg);
+    svgElement("path", { d: "M0,0 L10,5 L0,10 z", fill: "#9aa5b1" }, marker);
+    svgElement("rect", { width: width, height: height, fill: "#ffffff" }, svg);
+    var edges = svgElement("g", { "class": "relations" }, svg), nodes = svgElement("g", { "class": "entities" }, svg);
     DATA.edges.forEach(function (e) {
       var a = drawnNode(network, e.from), b = drawnNode(network, e.to);
       if (!visible.edges.has(e.id) || !a || !b) return;
       var p = at(a), q = at(b);
       if (!inView(p, 0) && !inView(q, 0)) return;
       var length = Math.hypot(q.x - p.x, q.y - p.y) || 1, r = model.nodeById.get(e.to).size * scale;
-      var line = make("line", { x1: p.x.toFixed(1), y1: p.y.toFixed(1),
+      var line = svgElement("line", { x1: p.x.toFixed(1), y1: p.y.toFixed(1),
         x2: (q.x - (q.x - p.x) / length * r).toFixed(1), y2: (q.y - (q.y - p.y) / length * r).toFixed(1),
         stroke: e.disputed ? "#c53030" : "#9aa5b1", "stroke-width": Math.max(0.5, e.width * Math.min(scale, 1)).toFixed(2),
         "marker-end": "url(#arrow)" }, edges);
@@ -352,19 +346,19 @@ function createNetwork(model, container, visible, hooks) {
       if (hood && !hood.nodes.has(n.id)) shape.setAttribute("opacity", "0.25");
       nodes.appendChild(shape);
     });
-    var texts = make("g", { "class": "labels", "stroke": "#ffffff", "stroke-width": 3, "paint-order": "stroke",
+    var texts = svgElement("g", { "class": "labels", "stroke": "#ffffff", "stroke-width": 3, "paint-order": "stroke",
                             "stroke-linejoin": "round" }, svg);
     view.edgeLabelBoxes.forEach(function (box) {
       // turned along the line, never upside down (as vis-network draws it)
       var degrees = box.angle * 180 / Math.PI;
       if (degrees > 90) degrees -= 180; else if (degrees < -90) degrees += 180;
-      var text = make("text", { transform: "translate(" + (box.x + box.w / 2).toFixed(1) + "," + (box.y + box.h / 2).toFixed(1) +
+      var text = svgElement("text", { transform: "translate(" + (box.x + box.w / 2).toFixed(1) + "," + (box.y + box.h / 2).toFixed(1) +
         ") rotate(" + degrees.toFixed(1) + ")", "text-anchor": "middle", "dominant-baseline": "central",
         "font-size": box.size.toFixed(1), fill: "#4a5568" }, texts);
       text.textContent = box.text;
     });
     view.labelBoxes.forEach(function (box) {
-      var text = make("text", { x: (box.x + box.w / 2).toFixed(1), y: (box.y + 2).toFixed(1), "text-anchor": "middle",
+      var text = svgElement("text", { x: (box.x + box.w / 2).toFixed(1), y: (box.y + 2).toFixed(1), "text-anchor": "middle",
         "dominant-baseline": "hanging", "font-size": box.size, fill: box.dim ? "#a0a7b1" : "#1a202c" }, texts);
       if (box.bold) text.setAttribute("font-weight", "600");
       text.textContent = box.text;

@@ -139,8 +139,7 @@ function createTimeline(model, passes, hooks) {
   function markOf(item) { return item.group || item; }
 
   function svgEl(tag, attrs, className) {
-    var node = document.createElementNS(SVG_NS, tag);
-    Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    var node = svgElement(tag, attrs);
     if (className) node.setAttribute("class", className);
     return node;
   }
