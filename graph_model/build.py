@@ -106,16 +106,6 @@ def build(seeds_dir: Path | str = DEFAULT_SEEDS, out_dir: Path | str = DEFAULT_O
                        report.statement_count, quads)
 
 
-def build_into(store, seeds_dir: Path | str = DEFAULT_SEEDS, *, shapes: bool = True) -> dict[str, int]:
-    """Validate ``seeds_dir`` and replace each of its graphs in ``store`` (a RemoteStore), one bulk
-    request per graph, so re-running is idempotent; graphs of articles no longer in the seeds are
-    removed. Returns triples per graph uploaded."""
-    _, _, nquads = build_nquads(seeds_dir, shapes=shapes)
-    counts = store.replace_graphs(nquads, prune=True)
-    store.load_ontology()
-    return counts
-
-
 @contextmanager
 def staging_dir(out_dir: Path) -> Iterator[Path]:
     """A new, empty staging directory in ``out_dir``, locked while the block runs, removed after.

@@ -55,7 +55,8 @@ def build(seeds_dir, out_dir, no_shapes, no_render, store_url, query_endpoint, u
     Example:
       kg build --seeds seeds --out build
     """
-    from ..build import build as run_build, build_into
+    from ..build import build as run_build
+    from ..build_remote import build_into
 
     if store_url or query_endpoint:
         target = open_target(out_dir, store_url, query_endpoint, update_endpoint, graph_store_endpoint)
