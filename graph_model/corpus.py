@@ -158,6 +158,7 @@ class Corpus:
     invalid_entity_ids: set[str] = field(default_factory=set)
     registry_complete: bool = True
     missing_dirs: set[str] = field(default_factory=set)
+    stopped: bool = False  # reading stopped early: see read_registry
 
 
 def read_articles(articles_dir: Path, problems: list[Problem] | None = None, *,
@@ -170,16 +171,22 @@ def read_articles(articles_dir: Path, problems: list[Problem] | None = None, *,
     found: list[Problem] = [] if problems is None else problems
     articles = {}
     for path in sorted(articles_dir.glob("*.txt")):
-        data = read_file_bytes(path, found, kind="an article")
-        text = decode_utf8(data, path, found) if data is not None else None
-        if text is None:
+        article = read_article(path, found)
+        if article is None:
             if unreadable is not None:
                 unreadable.add(path)
             continue
-        articles[path.stem] = Article(path.stem, path, text, hashlib.sha256(data).hexdigest())
+        articles[path.stem] = article
     if problems is None and found:
         raise ValidationFailed(found)
     return articles
+
+
+def read_article(path: Path, problems: list[Problem]) -> Article | None:
+    """The article in ``path``, or None if it cannot be read as UTF-8 (reported in ``problems``)."""
+    data = read_file_bytes(path, problems, kind="an article")
+    text = decode_utf8(data, path, problems) if data is not None else None
+    return None if text is None else Article(path.stem, path, text, hashlib.sha256(data).hexdigest())
 
 
 def read_entities(entity_files: list[Path], problems: list[Problem]) -> dict[str, Entity]:
@@ -337,6 +344,22 @@ def read_corpus(seeds_dir: Path | str) -> Corpus:
     Returns a :class:`Corpus` whose ``problems`` lists what could not be read; semantic checks
     (ids, predicates, quotes, dates) are :func:`graph_model.validate.validate_corpus`'s job.
     """
+    corpus = read_registry(seeds_dir)
+    if corpus.stopped:
+        return corpus
+    seeds_dir = corpus.seeds_dir
+    corpus.articles.update(read_articles(seeds_dir / ARTICLES_DIR, corpus.problems, unreadable=corpus.unreadable))
+    for path in sorted((seeds_dir / MAPPING_DIR).glob("*.yaml")):
+        mapping = read_mapping(path, corpus.problems)
+        if mapping is not None:
+            corpus.mappings.append(mapping)
+    return corpus
+
+
+def read_registry(seeds_dir: Path | str) -> Corpus:
+    """Check the layout of ``seeds_dir`` and read its entity registry, not its articles or
+    mappings: what a per-article build reads once. ``stopped`` is set when nothing more should
+    be read (no seeds directory, or a half-done rename)."""
     seeds_dir = Path(seeds_dir)
     problems: list[Problem] = []
     corpus = Corpus(seeds_dir, {}, {}, [], problems)
@@ -347,6 +370,7 @@ def read_corpus(seeds_dir: Path | str) -> Corpus:
                                 "pass --seeds to point at one."))
         corpus.missing_dirs = {ARTICLES_DIR, ENTITIES_DIR, MAPPING_DIR}
         corpus.registry_complete = False
+        corpus.stopped = True
         return corpus
     for sub in (ARTICLES_DIR, ENTITIES_DIR, MAPPING_DIR):
         if not (seeds_dir / sub).is_dir():
@@ -366,15 +390,11 @@ def read_corpus(seeds_dir: Path | str) -> Corpus:
                                 "an interrupted 'kg rename' or 'kg merge' is not finished: the files are half changed",
                                 "Run 'kg entities' to finish it, then try again."))
         corpus.registry_complete = False
+        corpus.stopped = True
         return corpus  # nothing read, so nothing reported that only follows from the mix
     for sub in (ENTITIES_DIR, MAPPING_DIR):
         for path in sorted((seeds_dir / sub).glob("*.yml")):
             problems.append(Problem(path, None, "not read: only '*.yaml' files are",
                                     f"Rename it to {path.stem}.yaml."))
-    corpus.articles.update(read_articles(seeds_dir / ARTICLES_DIR, problems, unreadable=corpus.unreadable))
     _read_registry(sorted((seeds_dir / ENTITIES_DIR).glob("*.yaml")), problems, corpus)
-    for path in sorted((seeds_dir / MAPPING_DIR).glob("*.yaml")):
-        mapping = read_mapping(path, problems)
-        if mapping is not None:
-            corpus.mappings.append(mapping)
     return corpus

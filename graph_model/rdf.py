@@ -64,13 +64,18 @@ def generate_quads(corpus: Corpus, report: ValidationReport) -> Iterator[Quad]:
     ``report`` must come from :func:`graph_model.validate.validate_corpus` on the same corpus
     and conform; it supplies the quote offsets and parsed dates.
     """
-    yield from _entity_quads(corpus)
+    yield from entity_quads(corpus.entities.values())
     for mapping in corpus.mappings:
-        article = corpus.articles[mapping.article_id]
-        graph = article_iri(article.id)
-        yield from _article_quads(mapping, article, graph, report)
-        for statement in mapping.statements:
-            yield from _statement_quads(statement, graph, report)
+        yield from article_graph_quads(mapping, corpus.articles[mapping.article_id], report)
+
+
+def article_graph_quads(mapping, article, report: ValidationReport) -> Iterator[Quad]:
+    """The quads of one article's named graph: the article and its statements, in order.
+    ``report`` holds that article's quote offsets and dates (a per-article report will do)."""
+    graph = article_iri(article.id)
+    yield from _article_quads(mapping, article, graph, report)
+    for statement in mapping.statements:
+        yield from _statement_quads(statement, graph, report)
 
 
 def node_sources(corpus: Corpus) -> dict[str, tuple[Path, int]]:
@@ -86,9 +91,10 @@ def node_sources(corpus: Corpus) -> dict[str, tuple[Path, int]]:
     return sources
 
 
-def _entity_quads(corpus: Corpus) -> Iterator[Quad]:
+def entity_quads(entities) -> Iterator[Quad]:
+    """The quads of ``entities`` (registry entries) in the entity graph, sorted by id."""
     g = ENTITIES_GRAPH
-    for entity in sorted(corpus.entities.values(), key=lambda e: e.id):
+    for entity in sorted(entities, key=lambda e: e.id):
         node = entity_iri(entity.id)
         yield node, RDF.type, entity.type.iri, g
         yield node, RDF.type, entity.type.standard_class, g

@@ -54,6 +54,8 @@ class ValidationReport:
     warnings: list[Problem] = field(default_factory=list)
     languages: dict[str, str] = field(default_factory=dict)  # article id -> canonical BCP 47 tag
     urls: dict[str, str] = field(default_factory=dict)  # article id -> its checked address
+    url_sources: dict[str, tuple] = field(default_factory=dict)  # article id -> (mapping, url)
+    mapped: set[str] = field(default_factory=set)  # ids of the articles the mappings found
 
     @property
     def conforms(self) -> bool:
@@ -82,57 +84,88 @@ def validate_corpus(corpus: Corpus) -> ValidationReport:
     whole, a wrong language tag) is reported once, at its cause.
     """
     report = ValidationReport(problems=list(corpus.problems))
-    relations = read_relations()
-    check_names(corpus, report.problems, report.warnings)
-    check_alias_languages(corpus, report.problems)
+    check_registry(corpus, report)
     unknown: list[Problem] = []  # held back: see _report_unknown
-    mapped = set()
-    urls: dict[str, tuple[ArticleMapping, str]] = {}
     for mapping in corpus.mappings:
-        article = _article_of(mapping, corpus, report)
-        if article is not None:
-            mapped.add(article.id)
-            if article.id != mapping.article_id:
-                report.problems.append(Problem(
-                    mapping.path, mapping.file_line,
-                    f"mapping file is named '{mapping.path.name}' but maps {show_value(mapping.file)}",
-                    f"Rename it to {article.id}.yaml so article and mapping pair up."))
-        url = check_url(mapping, report.problems)
-        if url is not None:
-            urls[mapping.article_id] = (mapping, url)
-            report.urls[mapping.article_id] = url
-        language, read_days = check_language(mapping, report.problems)
-        if language is not None:
-            report.languages[mapping.article_id] = language
-        text = article.text if article else None
-        if text is not None:
-            check_metadata(mapping, text, report.problems, language=language, read_days=read_days)
-        seen: dict[tuple, int] = {}
-        for statement in mapping.statements:
-            report.statement_count += 1
-            _check_statement(statement, corpus, relations, report, unknown)
-            if text is not None:
-                _check_evidence(statement, text, report, language=language, read_days=read_days)
-            key = (statement.subject, statement.predicate, statement.object, " ".join(statement.quote.split()))
-            if key in seen:
-                report.problems.append(Problem(
-                    statement.path, statement.line, "duplicate statement: same subject, predicate, object and quote",
-                    f"It is already recorded at line {seen[key]}; remove one."))
-            else:
-                seen[key] = statement.line
+        check_mapping(mapping, corpus, report, unknown)
     _report_unknown(unknown, corpus, report)
-    for article_id, article in corpus.articles.items():
-        if MAPPING_DIR in corpus.missing_dirs:
-            break  # the missing folder is the one problem to report
-        if article_id not in mapped and not (corpus.seeds_dir / MAPPING_DIR / f"{article_id}.yaml").exists():
-            report.problems.append(Problem(
-                article.path, None, "article has no mapping",
-                f"Create seeds/mapping/{article_id}.yaml with its metadata and statements (docs/mapping-format.md)."))
-    check_duplicate_urls(urls, report.problems)
+    check_unmapped(corpus, report.mapped, report)
+    check_duplicate_urls(report.url_sources, report.problems)
     check_duplicate_articles(corpus, report.problems, report.warnings)
     if report.conforms:  # otherwise a broken mapping or a mistyped id would make entities look unused
         check_unused_entities(corpus, report.warnings)
     return report
+
+
+def check_registry(corpus: Corpus, report: ValidationReport) -> None:
+    """The checks of the entity registry as a whole: no name belongs to two entities, alias
+    languages are well formed. A build runs them once, not per article."""
+    check_names(corpus, report.problems, report.warnings)
+    check_alias_languages(corpus, report.problems)
+
+
+def validate_mapping(mapping: ArticleMapping, corpus: Corpus) -> ValidationReport:
+    """Check one article's ``mapping`` against ``corpus`` (which needs only the registry and that
+    article): what a per-article build checks for each article. The registry as a whole
+    (:func:`check_registry`) and what spans articles (shared urls or bytes, unmapped articles)
+    are the caller's to check."""
+    report = ValidationReport()
+    unknown: list[Problem] = []
+    check_mapping(mapping, corpus, report, unknown)
+    _report_unknown(unknown, corpus, report)
+    return report
+
+
+def check_mapping(mapping: ArticleMapping, corpus: Corpus, report: ValidationReport,
+                  unknown: list[Problem]) -> None:
+    """Every check of one article's mapping: its file, url, language and metadata, and each
+    statement's ids, types, quote and date; unknown entity ids go to ``unknown``."""
+    relations = read_relations()
+    article = _article_of(mapping, corpus, report)
+    if article is not None:
+        report.mapped.add(article.id)
+    if article is not None and article.id != mapping.article_id:
+        report.problems.append(Problem(
+            mapping.path, mapping.file_line,
+            f"mapping file is named '{mapping.path.name}' but maps {show_value(mapping.file)}",
+            f"Rename it to {article.id}.yaml so article and mapping pair up."))
+    url = check_url(mapping, report.problems)
+    if url is not None:
+        report.url_sources[mapping.article_id] = (mapping, url)
+        report.urls[mapping.article_id] = url
+    language, read_days = check_language(mapping, report.problems)
+    if language is not None:
+        report.languages[mapping.article_id] = language
+    text = article.text if article else None
+    if text is not None:
+        check_metadata(mapping, text, report.problems, language=language, read_days=read_days)
+    seen: dict[tuple, int] = {}
+    for statement in mapping.statements:
+        report.statement_count += 1
+        _check_statement(statement, corpus, relations, report, unknown)
+        if text is not None:
+            _check_evidence(statement, text, report, language=language, read_days=read_days)
+        key = (statement.subject, statement.predicate, statement.object, " ".join(statement.quote.split()))
+        if key in seen:
+            report.problems.append(Problem(
+                statement.path, statement.line, "duplicate statement: same subject, predicate, object and quote",
+                f"It is already recorded at line {seen[key]}; remove one."))
+        else:
+            seen[key] = statement.line
+
+
+def check_unmapped(corpus: Corpus, mapped: set[str], report: ValidationReport) -> None:
+    """Every article of ``corpus`` whose id is not in ``mapped`` and has no mapping file."""
+    for article_id, article in corpus.articles.items():
+        if MAPPING_DIR in corpus.missing_dirs:
+            break  # the missing folder is the one problem to report
+        if article_id not in mapped and not (corpus.seeds_dir / MAPPING_DIR / f"{article_id}.yaml").exists():
+            report.problems.append(unmapped_problem(article.path, article_id))
+
+
+def unmapped_problem(path: Path, article_id: str) -> Problem:
+    return Problem(path, None, "article has no mapping",
+                   f"Create seeds/mapping/{article_id}.yaml with its metadata and statements (docs/mapping-format.md).")
 
 
 def _article_of(mapping: ArticleMapping, corpus: Corpus, report: ValidationReport):
