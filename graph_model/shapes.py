@@ -6,6 +6,9 @@ reader splits lines on U+2028 and friends, and it re-scans its whole buffer for 
 it reads, so a 10 MB article body took minutes.)
 
 The shapes graph uses blank nodes (SHACL's own idiom for property shapes); the data never does.
+
+pySHACL is the reference; :mod:`graph_model.shacl_core` checks the same shapes far faster, per
+graph, and words its problems with :func:`format_problem` so the two can be swapped.
 """
 
 from __future__ import annotations
@@ -43,13 +46,8 @@ def check_shapes(quads: Iterable[tuple], *, sources: Mapping[str, tuple[Path, in
     'SHACL: ent:x skos:prefLabel: an entity needs exactly one preferred label [sh:minLength, value ""]'
     """
     import pyshacl
-    from rdflib import Graph
 
-    from .iris import PREFIXES
-
-    data = Graph()
-    for prefix, namespace in PREFIXES.items():
-        data.bind(prefix, namespace)
+    data = new_graph()
     # The shapes are about each resource wherever it lives, so check the union of all graphs.
     data.addN((s, p, o, data) for s, p, o, _ in quads)
     data.addN((s, p, o, data) for s, p, o in _ontology_triples())
@@ -85,16 +83,38 @@ def _problems(results, data, sources) -> Iterable[Problem]:
     for result in results.subjects(SH.resultSeverity, SH.Violation):
         focus = results.value(result, SH.focusNode)
         path = format_path(results, results.value(result, SH.resultPath), names)
-        message = results.value(result, SH.resultMessage)
-        # The component names the broken rule when one sh:message covers several of them.
         component = str(results.value(result, SH.sourceConstraintComponent)).removeprefix(str(SH))
-        detail = f"sh:{component[0].lower()}{component[1:].removesuffix('ConstraintComponent')}"
-        value = results.value(result, SH.value)
-        if value is not None and value != focus:
-            detail += f", value {_format_value(value, names)}"
-        where = f"{focus.n3(names)} {path}".strip()
-        source, line = sources.get(str(focus).partition("#")[0], (GENERATED, None))
-        yield Problem(source, line, f"SHACL: {where}: {message} [{detail}]", BUG_HINT)
+        yield format_problem(focus, path, str(results.value(result, SH.resultMessage)),
+                             component.removesuffix("ConstraintComponent"), results.value(result, SH.value),
+                             names, sources)
+
+
+def new_graph() -> Graph:
+    """An empty rdflib graph with the project's prefixes bound: how problems name nodes."""
+    from rdflib import Graph
+
+    from .iris import PREFIXES
+
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    return graph
+
+
+def format_problem(focus, path: str, message: str, component: str, value, names,
+                   sources: Mapping[str, tuple[Path, int | None]]) -> Problem:
+    """One violation as a Problem: ``focus`` and ``value`` (None: no value) are rdflib terms,
+    ``component`` the constraint's name (``minCount`` or ``MinCount``), ``path`` as
+    :func:`format_path` writes it, ``names`` a namespace manager such as ``new_graph()``'s.
+    The one wording of a SHACL problem, whichever engine found it (this module's pySHACL or
+    :mod:`graph_model.shacl_core`)."""
+    # The component names the broken rule when one sh:message covers several of them.
+    detail = f"sh:{component[0].lower()}{component[1:]}"
+    if value is not None and value != focus:
+        detail += f", value {_format_value(value, names)}"
+    where = f"{focus.n3(names)} {path}".strip()
+    source, line = sources.get(str(focus).partition("#")[0], (GENERATED, None))
+    return Problem(source, line, f"SHACL: {where}: {message} [{detail}]", BUG_HINT)
 
 
 def _format_value(value, names) -> str:
