@@ -4,6 +4,7 @@ on random edits of the tiny corpus; it refuses shapes it cannot check; it scales
 
 from __future__ import annotations
 
+import gc
 import time
 
 import pyoxigraph as ox
@@ -13,14 +14,14 @@ from hypothesis import strategies as st
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, XSD
 
-from graph_model import shacl_core
+from graph_model import shacl_compile
 from graph_model.corpus import read_corpus
 from graph_model.errors import UsageError
 from graph_model.rdf import generate_quads, node_sources, serialize_nquads
 from graph_model.shacl_core import check_graph, check_nquads, compile_shapes
 from graph_model.shapes import check_shapes, read_shapes
 from graph_model.validate import validate_corpus
-from graph_model.vocabulary import KG, OA, SCHEMA, STATEMENT
+from graph_model.vocabulary import DCTERMS, ENTITIES_GRAPH, KG, OA, SCHEMA, SKOS, STATEMENT
 
 from .conftest import write_seeds
 from .test_shapes import ARTICLE, CASES, LUKASHENKO, OSCE, _broken
@@ -60,19 +61,13 @@ def test_the_seeds_conform_in_both_whole_and_per_graph(seeds_curated):
     quads = list(generate_quads(corpus, report))
     assert [str(p) for p in check_shapes(quads)] == []
     assert [str(p) for p in fast(quads)] == []
-    entities = [q for q in quads if q[3] == URIRef(shacl_core_entities())]
-    graphs = {q[3] for q in quads} - {URIRef(shacl_core_entities())}
+    entities = [q for q in quads if q[3] == ENTITIES_GRAPH]
+    graphs = {q[3] for q in quads} - {ENTITIES_GRAPH}
     assert len(graphs) == 5
     for graph in graphs:  # as the per-article build checks them: its quads and the registry's
         assert fast([q for q in quads if q[3] == graph] + entities) == []
     # and from N-Quads bytes, the build's form of a graph
     assert check_nquads(serialize_nquads(quads)) == []
-
-
-def shacl_core_entities() -> str:
-    from graph_model.iris import ENTITIES_GRAPH
-
-    return ENTITIES_GRAPH
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)
@@ -104,24 +99,37 @@ TEXTS = st.one_of(st.sampled_from(["", "0", "-1", "84", "2017-07-05", "2017-13-0
                   st.text(max_size=8))
 
 
+# Predicates an edit aims at half the time: few quads carry them, and they are what the string,
+# list and node-kind constraints check.
+AIMS = [KG.sha256, SKOS.prefLabel, SKOS.altLabel, OA.exact, SCHEMA.url, KG.entityType, OA.start, KG.date,
+        DCTERMS.date, DCTERMS.language, RDF.type]
+
+
 @st.composite
-def edits(draw, size: int):
-    index = st.integers(0, size - 1)
-    return draw(st.lists(st.tuples(
-        st.sampled_from(["drop", "duplicate", "move", "retype", "kind", "datatype", "value"]),
-        index, index, st.sampled_from(CLASSES), st.sampled_from(DATATYPES), TEXTS), min_size=1, max_size=4))
+def edits(draw, quads: list) -> list:
+    def index() -> int:
+        aim = draw(st.sampled_from([None, *AIMS]))
+        choices = [i for i, q in enumerate(quads) if q[1] == aim] if aim else []
+        return draw(st.sampled_from(choices)) if choices else draw(st.integers(0, len(quads) - 1))
+
+    kinds = st.sampled_from(["drop", "duplicate", "move", "blank", "retype", "kind", "datatype", "value"])
+    return [(draw(kinds), index(), index(), draw(st.sampled_from(CLASSES)), draw(st.sampled_from(DATATYPES)),
+             draw(TEXTS)) for _ in range(draw(st.integers(1, 4)))]
 
 
 def apply(quads: list, edit) -> list:
     kind, i, j, cls, datatype, text = edit
-    s, p, o, g = quads[i % len(quads)]
-    other = quads[j % len(quads)]
+    i, j = i % len(quads), j % len(quads)  # an earlier edit may have dropped a quad
+    s, p, o, g = quads[i]
+    other = quads[j]
     if kind == "drop":
         return quads[:i] + quads[i + 1:]
     if kind == "duplicate":  # a second value, taken from another quad
         return quads + [(s, p, other[2], g)]
     if kind == "move":  # the property moves to another node
         return quads + [(other[0], p, o, g)]
+    if kind == "blank":  # a blank node with all the properties of s
+        return quads + [(BNode("c"), p2, o2, g2) for s2, p2, o2, g2 in quads if s2 == s]
     if kind == "retype":
         return quads + [(s, RDF.type, cls, g)] if p != RDF.type else quads[:i] + [(s, p, cls, g)] + quads[i + 1:]
     if kind == "kind":  # an IRI becomes a literal or a blank node, a literal an IRI
@@ -141,12 +149,25 @@ def test_random_edits_get_the_same_problems_from_both(tiny, data):
     from pyshacl.errors import ReportableRuntimeError
 
     quads = list(tiny[1])
-    for edit in data.draw(edits(len(quads))):
+    for edit in data.draw(edits(quads)):
         quads = apply(quads, edit)
     try:
         reference = check_shapes(quads)
     except ReportableRuntimeError:  # pySHACL gives up on a blank node under sh:lessThan
         assume(False)
+    assert fast(quads) == reference
+
+
+@pytest.mark.parametrize("start", [
+    Literal("abc", datatype=XSD.integer), Literal("-5", datatype=XSD.nonNegativeInteger), Literal("5"),
+    Literal("99", datatype=XSD.decimal), Literal("5", lang="en"), Literal("5", datatype=XSD.gYear),
+    Literal(" 99", datatype=XSD.nonNegativeInteger, normalize=False), URIRef("https://a.example/5")])
+def test_odd_positions_are_ordered_like_the_reference(tiny, start):
+    """sh:lessThan and sh:datatype on values the build never makes, both engines alike."""
+    position = next(s for s, p, o, _ in tiny[1] if o == OA.TextPositionSelector)
+    quads = [q for q in tiny[1] if (q[0], q[1]) != (position, OA.start)] + [(position, OA.start, start, ARTICLE)]
+    reference = check_shapes(quads)
+    assert reference
     assert fast(quads) == reference
 
 
@@ -215,13 +236,13 @@ def test_shapes_the_engine_cannot_read_raise(turtle):
 @pytest.mark.parametrize("name", sorted({c.parameter for c in CASES}))
 def test_each_constraint_kind_is_needed_for_the_cases(tiny, monkeypatch, name):
     """Mutation test of the engine: with one kind of constraint checking nothing, a case goes red."""
-    on_nodes, build = shacl_core._PARAMETERS[name]
+    on_nodes, build = shacl_compile._PARAMETERS[name]
 
     def build_nothing(value, compiler):
         build(value, compiler)  # still reads the parameter, as the real one does
         return lambda g, f, values: []
 
-    monkeypatch.setitem(shacl_core._PARAMETERS, name, (on_nodes, build_nothing))
+    monkeypatch.setitem(shacl_compile._PARAMETERS, name, (on_nodes, build_nothing))
     broken = compile_shapes(read_shapes())
     cases = [c for c in CASES if c.parameter == name]
     assert any(fast(data.quads, shapes=broken) != fast(data.quads)
@@ -245,11 +266,18 @@ def test_check_time_grows_linearly_with_the_graph(tiny):
         quads = _statement_copies(tiny[1], copies)
         assert check_graph(quads) == []
         best = float("inf")
-        for _ in range(5):  # best of five: the machine is shared
-            start = time.perf_counter()
+        for _ in range(5):  # best of five, in CPU time: the machine is shared
+            start = time.process_time()
             check_graph(quads)
-            best = min(best, time.perf_counter() - start)
+            best = min(best, time.process_time() - start)
         return best
 
-    small, large = seconds(100), seconds(400)
-    assert large < 6 * small, f"200 statements: {small:.4f} s, 800: {large:.4f} s"
+    # The collector's full passes scan the whole heap this test process has built up, at
+    # moments that fall in one run and not the other: measure the engine, not them.
+    gc.collect()
+    gc.freeze()
+    try:
+        small, large = seconds(150), seconds(600)
+    finally:
+        gc.unfreeze()
+    assert large < 6 * small, f"300 statements: {small:.4f} s, 1200: {large:.4f} s"
