@@ -1,17 +1,25 @@
-"""``kg build --store URL``: the build sent to a SPARQL server, one named graph at a time."""
+"""``kg build --store URL``: the build sent to a SPARQL server, only the graphs that changed."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from .build import DEFAULT_SEEDS, build_nquads
+from .remote.sync import Progress, SyncReport, ontology_part, parts_from_nquads, sync_graphs
 
 
-def build_into(store, seeds_dir: Path | str = DEFAULT_SEEDS, *, shapes: bool = True) -> dict[str, int]:
-    """Validate ``seeds_dir`` and replace each of its graphs in ``store`` (a RemoteStore), one bulk
-    request per graph, so re-running is idempotent; graphs of articles no longer in the seeds are
-    removed. Returns triples per graph uploaded."""
+def build_into(store, seeds_dir: Path | str = DEFAULT_SEEDS, *, shapes: bool = True,
+               progress: Progress | None = None, **options) -> SyncReport:
+    """Validate ``seeds_dir`` and make ``store`` (a RemoteStore) hold its graphs and the ontology,
+    sending only the graphs the server does not already hold as they are, and dropping the graphs
+    of articles no longer in the seeds. ``options`` go to :func:`~.remote.sync.sync_graphs`
+    (``chunk_triples``, ``retries``, ``retry_delay``).
+
+    Returns the :class:`~.remote.sync.SyncReport`. Raises ValidationFailed (nothing sent) if the
+    seeds are invalid, StoreError if the upload fails (running again resumes it).
+    """
+    # Each graph's content hash is that of its triples, so an unchanged article is skipped
+    # whatever else changed in the corpus.
     _, _, nquads = build_nquads(seeds_dir, shapes=shapes)
-    counts = store.replace_graphs(nquads, prune=True)
-    store.load_ontology()
-    return counts
+    parts = [*parts_from_nquads(nquads), ontology_part()]
+    return sync_graphs(store, parts, prune=True, progress=progress, **options)

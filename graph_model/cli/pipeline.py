@@ -60,9 +60,11 @@ def build(seeds_dir, out_dir, no_shapes, no_render, store_url, query_endpoint, u
 
     if store_url or query_endpoint:
         target = open_target(out_dir, store_url, query_endpoint, update_endpoint, graph_store_endpoint)
-        counts = build_into(target, seeds_dir, shapes=not no_shapes)
-        click.echo(f"uploaded {len(counts)} graphs ({sum(counts.values())} triples) to {store_url or query_endpoint}; "
-                   f"the store now holds {len(target)} quads in our graphs")
+        from ..remote.sync import format_sync_report
+
+        report = build_into(target, seeds_dir, shapes=not no_shapes)
+        click.echo(f"{format_sync_report(report, store_url or query_endpoint)}; the store now holds "
+                   f"{len(target)} quads in our graphs")
         return
     result = run_build(seeds_dir, out_dir, shapes=not no_shapes, render=not no_render)
     click.echo(f"built {result.store_path}: {result.articles} articles, {result.entities} entities, "

@@ -20,6 +20,11 @@ import pyoxigraph as ox
 from ..errors import StoreError
 from .http import Reply
 
+MAX_ROWS_HEADER = "X-SPARQL-MaxRows"
+"""Virtuoso sends this header, with its ResultSetMaxRows setting, on an answer that reached that
+many rows, which it cuts there without an error (SELECT, and CONSTRUCT or a Graph Store GET
+without even the header)."""
+
 RESULTS_ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.8"
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.8, application/rdf+xml;q=0.5"
 ANY_ACCEPT = f"{RESULTS_ACCEPT}, {GRAPH_ACCEPT}"
@@ -33,6 +38,30 @@ def accept_for(form: str | None) -> str:
     if form in _RESULT_FORMS:
         return RESULTS_ACCEPT
     return GRAPH_ACCEPT if form in _GRAPH_FORMS else ANY_ACCEPT
+
+
+class ResultsTruncated(StoreError):
+    """The server cut its answer at its row limit: the rows it sent are not all the rows."""
+
+
+def truncation_error(url: str, limit: int | str, what: str = "the answer") -> ResultsTruncated:
+    """The error for an answer cut at ``limit`` rows, with the two ways out."""
+    return ResultsTruncated(
+        f"{url} cut {what} at {limit} rows, its limit on result rows (Virtuoso: ResultSetMaxRows): the "
+        "rows received are not all the rows. Raise the limit on the server (Virtuoso: ResultSetMaxRows in the "
+        "[SPARQL] section of virtuoso.ini, then restart it), or ask for fewer rows (LIMIT and OFFSET).")
+
+
+def check_complete(reply: Reply) -> None:
+    """Raise :class:`ResultsTruncated` if the server says it cut this answer at its row limit.
+
+    Virtuoso marks the cut only with :data:`MAX_ROWS_HEADER`, and sends the header too when a
+    query's own LIMIT is exactly that number; such an answer is refused as well, since the two
+    cannot be told apart.
+    """
+    limit = reply.headers.get(MAX_ROWS_HEADER)
+    if limit:
+        raise truncation_error(reply.url, limit.strip())
 
 
 def parse_answer(reply: Reply, form: str | None):

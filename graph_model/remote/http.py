@@ -18,8 +18,8 @@ import socket
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Collection, Iterator
-from dataclasses import dataclass
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass, field
 
 from ..errors import GraphModelError, QueryError, StoreError
 
@@ -64,13 +64,15 @@ class Unreachable(StoreError):
 
 @dataclass(frozen=True)
 class Reply:
-    """An HTTP answer: status, media type (lower case, no parameters), body, and its URL."""
+    """An HTTP answer: status, media type (lower case, no parameters), body, its URL, and its
+    headers (looked up without regard to case)."""
 
     status: int
     media_type: str
     body: bytes
     url: str
     reason: str = ""
+    headers: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def is_success(self) -> bool:
@@ -98,6 +100,15 @@ def status_error(reply: Reply, action: Action) -> GraphModelError:
     >>> str(status_error(reply, Action(Purpose.WRITE, "writing graph g")))  # doctest: +ELLIPSIS
     'writing graph g failed: HTTP 401 from http://h/store?graph=g: Unauthorized. Give credentials: ...'
     """
+    error = _status_error(reply, action)
+    # Kept on the error so that a caller that retries (remote.sync) can tell a server that is
+    # busy or restarting from one that refuses the request.
+    error.status = reply.status
+    error.retry_after = retry_after(reply)
+    return error
+
+
+def _status_error(reply: Reply, action: Action) -> GraphModelError:
     failure = f"HTTP {reply.status} from {reply.url}: {reply.message}"
     if reply.status in (401, 403):
         return StoreError(f"{action.subject} failed: {failure}. {CREDENTIALS_HINT}")
@@ -109,6 +120,39 @@ def status_error(reply: Reply, action: Action) -> GraphModelError:
         return StoreError(f"{action.subject} failed: {failure}. The endpoint does not take writes there. "
                           + OPTIONS_HINT)
     return StoreError(f"{action.subject} failed: {failure}.")
+
+
+TRANSIENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+"""Statuses worth the same request again later: timeouts, overload, a proxy or server restarting,
+and 500, which Virtuoso answers to a transaction deadlock between concurrent writers."""
+
+
+def is_transient(error: BaseException) -> bool:
+    """Whether sending the same request again may succeed: no HTTP answer at all, or a status in
+    :data:`TRANSIENT_STATUSES`.
+
+    >>> is_transient(Unreachable("http://h/store", "Connection refused"))
+    True
+    >>> is_transient(status_error(Reply(401, "text/plain", b"", "http://h/store"), Action(Purpose.WRITE, "w")))
+    False
+    """
+    if isinstance(error, Unreachable):
+        return True
+    return getattr(error, "status", None) in TRANSIENT_STATUSES
+
+
+def retry_after(reply: Reply) -> float | None:
+    """The seconds a ``Retry-After: SECONDS`` header asks to wait (None without one; the
+    HTTP-date form is not used by SPARQL servers, and is read as None too).
+
+    >>> retry_after(Reply(503, "", b"", "http://h/", headers={"Retry-After": "2"}))
+    2.0
+    """
+    value = (reply.headers.get("Retry-After") or "").strip()
+    try:
+        return max(0.0, float(value)) if value else None
+    except ValueError:
+        return None
 
 
 @contextlib.contextmanager
@@ -156,7 +200,7 @@ class HTTPClient:
             try:
                 with self._opener.open(request, timeout=self.timeout) as response:
                     reply = Reply(response.status, media_type(response.headers.get("Content-Type")),
-                                  response.read(), url)
+                                  response.read(), url, headers=response.headers)
             except urllib.error.HTTPError as exc:  # an answer, only with an error status
                 reply = _error_reply(exc, url)
         return reply.raise_for_status(action, allow=allow)
@@ -179,7 +223,7 @@ def _error_reply(exc: urllib.error.HTTPError, url: str) -> Reply:
     finally:
         exc.close()
     return Reply(exc.code, media_type(exc.headers.get("Content-Type") if exc.headers else None), body, url,
-                 str(exc.reason or ""))
+                 str(exc.reason or ""), headers=exc.headers or {})
 
 
 def media_type(content_type: str | None) -> str:

@@ -13,13 +13,14 @@ import urllib.parse
 
 import pyoxigraph as ox
 
-from ..iris import BASE, ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, read_ontology_text
+from ..iris import BASE, ENTITIES_GRAPH, PREFIXES
 from ..sparql_text import analyse, bind_values, with_prologue
 from ..store import ExportFormat, GraphStore, QueryDataset, QueryLimits
-from .answers import GRAPH_ACCEPT, accept_for, parse_answer, parse_triples
+from .answers import GRAPH_ACCEPT, accept_for, check_complete, parse_answer, parse_triples, truncation_error
 from .discovery import find_endpoints
 from .http import Action, HTTPClient, Purpose, with_params
-from .writer import OUR_GRAPHS_PREFIX, GraphWriter, group_by_graph
+from .sync import ontology_part, parts_from_graphs, sync_graphs
+from .writer import MANIFEST_GRAPH, OUR_GRAPHS_PREFIX, GraphWriter, group_by_graph
 
 _LIST_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
 # For servers on which an empty GRAPH pattern matches nothing: slower, so only a fallback.
@@ -45,6 +46,7 @@ class RemoteStore:
         self.layout = layout
         self._http = HTTPClient(timeout, auth)
         self._graphs: tuple[str, ...] | None = None
+        self._server = ""  # the Server header of the last answer to a query
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -78,13 +80,17 @@ class RemoteStore:
                    auth=found.auth, layout=found.layout)
 
     def graphs(self, *, refresh: bool = False) -> tuple[str, ...]:
-        """The IRIs of our named graphs on the server, sorted (cached; re-listed after writes)."""
+        """The IRIs of our named graphs on the server, sorted (cached; re-listed after writes).
+
+        The upload's manifest (:mod:`.sync`) is not among them: it is bookkeeping, not data.
+        """
         with self._lock:
             if self._graphs is None or refresh:
                 names = self._list_graphs(_LIST_GRAPHS)
-                if not names:
+                if not names - {MANIFEST_GRAPH}:
                     names = self._list_graphs(_LIST_GRAPHS_SCAN)
-                self._graphs = tuple(sorted(n for n in names if n.startswith(OUR_GRAPHS_PREFIX)))
+                self._graphs = tuple(sorted(n for n in names
+                                            if n.startswith(OUR_GRAPHS_PREFIX) and n != MANIFEST_GRAPH))
             return self._graphs
 
     def _list_graphs(self, sparql: str) -> set[str]:
@@ -125,6 +131,8 @@ class RemoteStore:
         headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept_for(info.form)}
         action = Action(Purpose.QUERY, f"querying {self.query_url}", rejected_note=note)
         reply = self._http.request("POST", self.query_url, action, data=body, headers=headers)
+        self._server = reply.headers.get("Server") or ""
+        check_complete(reply)
         return parse_answer(reply, info.form)
 
     def __len__(self) -> int:
@@ -140,15 +148,29 @@ class RemoteStore:
         return 0
 
     def graph_triples(self, graph: str) -> list[ox.Triple]:
-        """The triples of one named graph (Graph Store GET, else a CONSTRUCT)."""
+        """The triples of one named graph (Graph Store GET, else a CONSTRUCT).
+
+        Raises ResultsTruncated (a StoreError) if the server sent fewer triples than the graph
+        holds: Virtuoso cuts both at its result row limit without a word, so from a server that
+        calls itself Virtuoso the count is checked with a COUNT query, whose one row no limit cuts.
+        """
+        iri = ox.NamedNode(graph)
         if self.store_url is not None:
             reply = self._http.request("GET", with_params(self.store_url, {"graph": graph}),
                                        Action(Purpose.READ, f"reading graph {graph}"),
                                        headers={"Accept": GRAPH_ACCEPT}, allow=(404,))
-            return [] if reply.status == 404 else list(parse_triples(reply))
-        iri = ox.NamedNode(graph)
-        return list(self._run(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri} {{ ?s ?p ?o }} }}",
-                              self._dataset_params()))
+            triples = [] if reply.status == 404 else list(dict.fromkeys(parse_triples(reply)))
+            url, server = reply.url, reply.headers.get("Server") or ""
+        else:
+            triples = list(dict.fromkeys(self._run(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri} {{ ?s ?p ?o }} }}",
+                                                   [("named-graph-uri", graph)])))
+            url, server = self.query_url, self._server
+        if triples and server.startswith("Virtuoso"):
+            for solution in self._run(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {iri} {{ ?s ?p ?o }} }}",
+                                      [("named-graph-uri", graph)]):
+                if len(triples) < int(solution["n"].value):
+                    raise truncation_error(url, len(triples), f"graph {graph}")
+        return triples
 
     def dump(self, export_format: ExportFormat) -> bytes:
         """Our graphs serialised exactly as :meth:`GraphStore.dump` serialises a built store.
@@ -176,40 +198,27 @@ class RemoteStore:
             shutil.rmtree(directory, ignore_errors=True)
 
     def replace_graphs(self, nquads: bytes, *, prune: bool = False) -> dict[str, int]:
-        """Replace, on the server, each named graph that ``nquads`` holds; returns triples per graph.
+        """Make each named graph that ``nquads`` holds hold exactly that on the server; returns
+        triples per graph.
 
-        One Graph Store ``PUT`` per graph, so loading twice changes nothing. Other graphs are
-        kept, unless ``prune``: then our graphs absent from ``nquads`` (except the ontology's)
-        are deleted, so the server holds exactly what a fresh build would.
+        Through :func:`~.sync.sync_graphs`: a graph the server already holds with the same content
+        is not sent again, so loading twice changes nothing. Other graphs are kept, unless
+        ``prune``: then our graphs absent from ``nquads`` (except the ontology's) are deleted,
+        so the server holds exactly what a fresh build would. Raises StoreError.
         """
         by_graph = group_by_graph(nquads)
-        writer = self._writer()
-        counts = {}
-        try:
-            for graph, triples in by_graph.items():
-                writer.put_graph(graph, triples)
-                counts[graph] = len(triples)
-            if prune:
-                keep = set(by_graph) | {str(ONTOLOGY_GRAPH)}
-                for graph in self.graphs(refresh=True):
-                    if graph not in keep:
-                        writer.drop_graph(graph)
-        finally:
-            self._graphs = None
-        return counts
+        sync_graphs(self, parts_from_graphs(by_graph), prune=prune)
+        return {graph: len(triples) for graph, triples in by_graph.items()}
 
     def load_nquads(self, data: bytes) -> None:
         """As :meth:`GraphStore.load_nquads`, except that the graphs in ``data`` are replaced."""
         self.replace_graphs(data)
 
     def load_ontology(self) -> int:
-        """Replace the ontology graph with the ontology; returns its number of triples."""
-        triples = [q.triple for q in ox.parse(read_ontology_text(), format=ox.RdfFormat.TURTLE)]
-        try:
-            self._writer().put_graph(str(ONTOLOGY_GRAPH), triples)
-        finally:
-            self._graphs = None
-        return len(triples)
+        """Make the ontology graph hold the ontology; returns its number of triples."""
+        part = ontology_part()
+        sync_graphs(self, [part], prune=False)
+        return part.nquads.count(b"\n")
 
     def flush(self) -> None:
         """Nothing to do: the server commits each request."""

@@ -1,8 +1,9 @@
-"""Writing to a SPARQL server: whole named graphs replaced, one request per graph.
+"""Writing to a SPARQL server: named graphs replaced, appended to, dropped.
 
-A Graph Store Protocol ``PUT`` replaces a graph, ``DELETE`` drops one; a server without a
-Graph Store endpoint gets one SPARQL Update request per graph instead. Either way loading the
-same data twice leaves the same data, never duplicates.
+A Graph Store Protocol ``PUT`` replaces a graph, ``POST`` adds to it, ``DELETE`` drops it; a
+server without a Graph Store endpoint gets SPARQL Update requests instead. Either way loading
+the same data twice leaves the same data, never duplicates. Which graphs to send, in which
+chunks, and the record of what the server holds, are :mod:`.sync`'s.
 """
 
 from __future__ import annotations
@@ -17,6 +18,13 @@ from .http import OPTIONS_HINT, Action, HTTPClient, Purpose, with_params
 
 OUR_GRAPHS_PREFIX = BASE
 """Named graphs whose IRI starts with this are ours; the rest of the server is left alone."""
+
+MANIFEST_GRAPH = f"{BASE}build/remote-manifest"
+"""The server's own record of what it holds: per named graph, the content hash of what was sent
+(see :mod:`.sync`). Bookkeeping, not data: never part of the graphs queries see."""
+
+CONTENT_HASH = f"{BASE}build/contentHash"
+"""The predicate of the manifest: ``<graph> <CONTENT_HASH> "sha256 hex"``."""
 
 _NTRIPLES = "application/n-triples"
 
@@ -66,16 +74,31 @@ class GraphWriter:
                 self.http.request("PUT", url, action, data=body, headers={"Content-Type": "text/turtle"})
             return
         iri = ox.NamedNode(graph)
-        self._update(f"DROP SILENT GRAPH {iri} ;\nINSERT DATA {{ GRAPH {iri} {{\n{body.decode('utf-8')}}} }}", graph)
+        self.update(f"DROP SILENT GRAPH {iri} ;\nINSERT DATA {{ GRAPH {iri} {{\n{body.decode('utf-8')}}} }}", graph)
+
+    def append_graph(self, graph: str, triples: list[ox.Triple]) -> None:
+        """Add ``triples`` to ``graph`` on the server (Graph Store ``POST``, else ``INSERT DATA``).
+        Raises StoreError."""
+        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        action = _writing(graph)
+        if self.store_url is not None:
+            url = with_params(self.store_url, {"graph": graph})
+            reply = self.http.request("POST", url, action, data=body, headers={"Content-Type": _NTRIPLES},
+                                      allow=(415,))
+            if reply.status == 415:
+                self.http.request("POST", url, action, data=body, headers={"Content-Type": "text/turtle"})
+            return
+        self.update(f"INSERT DATA {{ GRAPH {ox.NamedNode(graph)} {{\n{body.decode('utf-8')}}} }}", graph)
 
     def drop_graph(self, graph: str) -> None:
         """Delete ``graph`` from the server (nothing if it is not there). Raises StoreError."""
         if self.store_url is not None:
             self.http.request("DELETE", with_params(self.store_url, {"graph": graph}), _writing(graph), allow=(404,))
             return
-        self._update(f"DROP SILENT GRAPH {ox.NamedNode(graph)}", graph)
+        self.update(f"DROP SILENT GRAPH {ox.NamedNode(graph)}", graph)
 
-    def _update(self, sparql_update: str, graph: str) -> None:
+    def update(self, sparql_update: str, graph: str) -> None:
+        """Send a SPARQL Update that writes ``graph`` (named in messages). Raises StoreError."""
         if self.update_url is None:
             raise StoreError(f"cannot write graph {graph}: no Graph Store or update endpoint is known "
                              f"for {self.query_url}. " + OPTIONS_HINT)
