@@ -14,6 +14,8 @@ import pytest
 from graph_model.build import build_nquads
 from graph_model.store import GraphStore
 
+from .triple_stores import oxigraph_servers, virtuoso  # noqa: F401 - session fixtures: one server per run
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SHARED_SEEDS = ROOT.parent / "shared" / "seeds"

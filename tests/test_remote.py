@@ -4,14 +4,9 @@ against a canned server: every failure mapped to our errors, every answer format
 from __future__ import annotations
 
 import http.server
-import shutil
 import socket
-import subprocess
-import sys
 import threading
-import time
 import urllib.request
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -23,56 +18,6 @@ from graph_model.remote import RemoteStore
 from graph_model.store import ExportFormat, GraphStore, QueryDataset
 
 from .conftest import free_port
-
-
-def _oxigraph_binary() -> str:
-    beside = Path(sys.executable).parent / "oxigraph"
-    if beside.exists():
-        return str(beside)
-    found = shutil.which("oxigraph")
-    if found is None:
-        pytest.fail("the oxigraph server binary is missing: install the 'oxigraph' package "
-                    "(pip install oxigraph) into this environment.")
-    return found
-
-
-@pytest.fixture(scope="session")
-def oxigraph_servers(tmp_path_factory):
-    """A factory: each call starts a fresh Oxigraph server on loopback and returns its base URL."""
-    binary = _oxigraph_binary()
-    processes = []
-
-    def start() -> str:
-        location = tmp_path_factory.mktemp("oxigraph")
-        port = free_port()
-        log = open(location.parent / f"{location.name}.log", "wb")  # noqa: SIM115 - closed below
-        process = subprocess.Popen([binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-                                   stdout=log, stderr=subprocess.STDOUT)
-        processes.append((process, log))
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 20
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"oxigraph serve exited with {process.returncode}; see {log.name}")
-            try:
-                with urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=1) as response:
-                    if response.status == 200:
-                        return base
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"oxigraph serve did not answer on {base} within 20 s; see {log.name}")
-            time.sleep(0.05)
-
-    yield start
-    for process, log in processes:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
 
 
 @pytest.fixture(scope="session")
@@ -364,13 +309,19 @@ def canned():
 ONE_GRAPH = QueryDataset(("https://newsgraph.example/graph/entities",))
 ONE_TRIPLE = b'<https://newsgraph.example/entity/a> <urn:p> "x" <https://newsgraph.example/graph/entities> .\n'
 
+ENTITIES = "https://newsgraph.example/graph/entities"
+TRIPLES = [q.triple for q in ox.parse(ONE_TRIPLE, format=ox.RdfFormat.N_QUADS)]
+
+# Single requests, through the writer: replace_graphs and load_ontology first read the server's
+# manifest and retry (tests/test_store_portability.py tests them against real servers).
 OPERATIONS = {
     "query": lambda store: store.query("SELECT * WHERE { ?s kg:p ?o }", dataset=ONE_GRAPH),
-    "read": lambda store: store.graph_triples("https://newsgraph.example/graph/entities"),
-    "write": lambda store: store.replace_graphs(ONE_TRIPLE),
-    "drop": lambda store: store._writer().drop_graph("https://newsgraph.example/graph/entities"),
+    "read": lambda store: store.graph_triples(ENTITIES),
+    "write": lambda store: store._writer().put_graph(ENTITIES, TRIPLES),
+    "drop": lambda store: store._writer().drop_graph(ENTITIES),
     "update": lambda store: RemoteStore(store.query_url, update_url=store.query_url.replace("query", "update"),
-                                        timeout=5).load_ontology(),
+                                        timeout=5)._writer().put_graph("https://newsgraph.example/graph/ontology",
+                                                                       TRIPLES),
 }
 
 
@@ -455,7 +406,7 @@ def test_statuses_that_are_answers_are_not_errors(canned):
     store._writer().drop_graph("https://newsgraph.example/graph/entities")        # already gone
     canned.answer(415, "text/plain", b"send Turtle")
     with pytest.raises(StoreError, match="HTTP 415"):
-        store.replace_graphs(ONE_TRIPLE)
+        store._writer().put_graph(ENTITIES, TRIPLES)
     assert [method for method, _ in canned.httpd.requests[-2:]] == ["PUT", "PUT"]  # retried as Turtle once
 
 
