@@ -208,7 +208,7 @@ def run_measured(command: list[str], log: Path, timeout: float, *, sample: float
         os.killpg(process.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
-    text = log.read_text(errors="replace")
+    text = log.read_text(errors="replace").partition("\n")[2]  # without the "$ command" line written above
     run.output = text[-20000:]
     return run
 
@@ -568,7 +568,9 @@ class Size:
         return {}
 
     def build_command(self, *extra: str) -> list[str]:
-        return [*_kg(), "build", "--seeds", str(self.seeds), *extra, *self.args.quiet]
+        # Not --quiet: its summary line is what the report quotes; its output is a file, not a
+        # terminal, so it draws no progress bar anyway.
+        return [*_kg(), "build", "--seeds", str(self.seeds), *extra]
 
     def full_build(self) -> dict:
         shutil.rmtree(self.out, ignore_errors=True)
@@ -721,6 +723,8 @@ def _err(step: dict | None) -> str:
     if not step:
         return "not run"
     message = step.get("error", "failed").replace("|", "\\|").replace("\n", " ")
+    if message.startswith("skipped"):
+        return message
     return f"error: {message[:160]}" + ("..." if len(message) > 160 else "")
 
 
@@ -987,8 +991,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.skip - set(STEPS):
         parser.error(f"--skip: unknown step(s) {', '.join(sorted(args.skip - set(STEPS)))}; known: {', '.join(STEPS)}")
     args.budget_for = lambda n: args.budget if args.budget is not None else max(900.0, n / 50)
-    help_text = subprocess.run([*_kg(), "build", "--help"], capture_output=True, text=True).stdout
-    args.quiet = ["--quiet"] if "--quiet" in help_text else []
     command = shlex.join([".venv/bin/python", "bench/scale_bench.py", *argv])
 
     signal.signal(signal.SIGTERM, _terminate)
