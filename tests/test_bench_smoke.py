@@ -106,3 +106,69 @@ def test_scale_bench_edit_changes_one_line_of_a_linked_copy_only(tmp_path):
     assert edit["graph"].endswith(Path(edit["file"]).stem)
     report = validate(tmp_path / "copy", shapes=False)
     assert report.conforms, "\n".join(str(p) for p in report.sorted_problems()[:20])
+
+
+def test_counting_proxy_names_the_graphs_each_write_request_touches():
+    import http.client
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    scale_bench = _load_scale_bench()
+    received = []
+
+    class Upstream(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):
+            pass
+
+        def _answer(self):
+            length = int(self.headers.get("Content-Length") or 0)
+            if "chunked" in self.headers.get("Transfer-Encoding", ""):
+                body = b""
+                while size := int(self.rfile.readline(), 16):
+                    body += self.rfile.read(size)
+                    self.rfile.readline()
+                self.rfile.readline()
+            else:
+                body = self.rfile.read(length)
+            received.append((self.command, self.path, body))
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        do_GET = do_POST = do_PUT = do_DELETE = _answer
+
+    upstream = ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
+    threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    proxy = scale_bench.CountingProxy(upstream.server_address[1])
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", proxy.port, timeout=10)
+
+        def send(method, path, body=None, content_type=None, chunked=False):
+            headers = {"Content-Type": content_type} if content_type else {}
+            connection.request(method, path, body=iter([body]) if chunked else body, headers=headers,
+                               encode_chunked=chunked)
+            reply = connection.getresponse()
+            assert (reply.status, reply.read()) == (200, b"ok")
+
+        a, b = "https://newsgraph.example/article/a", "https://newsgraph.example/article/b"
+        send("PUT", "/store?graph=" + a, b"<s> <p> <o> .\n", "application/n-triples")
+        send("POST", "/store", f"<s> <p> <o> <{a}> .\n<s> <p> \"x\" <{b}> .\n".encode(), "application/n-quads",
+             chunked=True)
+        send("POST", "/update", f"DROP SILENT GRAPH <{b}> ; INSERT DATA {{ GRAPH <{b}> {{ <s> <p> <o> }} }}".encode(),
+             "application/sparql-update")
+        send("POST", "/query", b"query=SELECT+*+WHERE+%7B%3Fs+%3Fp+%3Fo%7D", "application/x-www-form-urlencoded")
+        send("GET", "/query?query=ASK%7B%7D")
+        send("DELETE", "/store?graph=" + b)
+    finally:
+        proxy.close()
+        upstream.shutdown()
+    assert [(w.method, w.graphs) for w in proxy.writes] == [
+        ("PUT", {a}), ("POST", {a, b}), ("POST", {b}), ("DELETE", {b})]
+    assert proxy.reads == 2
+    assert proxy.writes[0].bytes == len(b"<s> <p> <o> .\n")
+    assert [body for _, _, body in received][:2] == [b"<s> <p> <o> .\n",
+                                                     f"<s> <p> <o> <{a}> .\n<s> <p> \"x\" <{b}> .\n".encode()]
+    assert proxy.summary()["graphs"] == [a, b]
