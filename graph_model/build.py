@@ -29,11 +29,12 @@ DEFAULT_SEEDS = Path("seeds")
 GRAPH_HTML = "graph.html"
 STAGING_PREFIX = ".build-"
 RETIRED_PREFIX = ".old-"
+BUILDING_LOCK = ".kg-build.lock"  # a directory: _lock takes directories
 
 
 @dataclass(frozen=True)
 class BuildResult:
-    """What a build produced."""
+    """What a build produced, and what it changed since the previous one."""
 
     out_dir: Path
     store_path: Path
@@ -41,6 +42,14 @@ class BuildResult:
     entities: int
     statements: int
     quads: int
+    number: int = 0  # the build's number in the store's history (0: nothing built)
+    added: tuple[str, ...] = ()  # article ids
+    changed: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    statements_added: int = 0
+    statements_removed: int = 0
+    seconds: float = 0.0
+    up_to_date: bool = False  # nothing changed: the store was left as it was
 
 
 def validate(seeds_dir: Path | str = DEFAULT_SEEDS, *, shapes: bool = True) -> ValidationReport:
@@ -79,31 +88,19 @@ def build_nquads(seeds_dir: Path | str = DEFAULT_SEEDS, *, shapes: bool = True):
 
 
 def build(seeds_dir: Path | str = DEFAULT_SEEDS, out_dir: Path | str = DEFAULT_OUT, *,
-          shapes: bool = True, render: bool = True) -> BuildResult:
+          shapes: bool = True, render: bool = True, full: bool = False, jobs: int | None = None,
+          executor=None, progress=None) -> BuildResult:
     """Build the on-disk store (and the graph page) from ``seeds_dir`` into ``out_dir``.
 
-    Raises ValidationFailed (nothing written) if the input is invalid.
+    Incremental: only the articles whose content hash changed are mapped again, and only their
+    graphs are replaced (``full`` redoes everything); see :mod:`graph_model.build_run`.
+    ``jobs`` workers map articles (default: the cores), or ``executor`` does. Raises
+    ValidationFailed (nothing written) if the input is invalid.
     """
-    out_dir = Path(out_dir)
-    corpus, report, nquads = build_nquads(seeds_dir, shapes=shapes)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with staging_dir(out_dir) as staging:
-        store = GraphStore.create(staging / STORE_DIRNAME)
-        store.load_nquads(nquads)
-        store.load_ontology()
-        # Compact the two bulk loads into one set of files: lookups then touch half as many.
-        store.ox.optimize()
-        store.flush()
-        quads = len(store)
-        if render:
-            from .render import render_store_html
+    from .build_run import run_build
 
-            (staging / GRAPH_HTML).write_text(render_store_html(store), encoding="utf-8")
-        del store  # release RocksDB's lock before moving the directory
-        with _locked(out_dir):
-            _swap_in(staging, out_dir)
-    return BuildResult(out_dir, out_dir / STORE_DIRNAME, len(corpus.mappings), len(corpus.entities),
-                       report.statement_count, quads)
+    return run_build(Path(seeds_dir), Path(out_dir), shapes=shapes, render=render, full=full, jobs=jobs,
+                     executor=executor, progress=progress)
 
 
 @contextmanager
@@ -121,7 +118,7 @@ def staging_dir(out_dir: Path) -> Iterator[Path]:
         yield staging
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-        os.close(handle)
+        _unlock(handle)
 
 
 def sweep_staging(out_dir: Path) -> list[Path]:
@@ -142,7 +139,7 @@ def sweep_staging(out_dir: Path) -> list[Path]:
             shutil.rmtree(staging, ignore_errors=True)
             removed.append(staging)
         finally:
-            os.close(handle)
+            _unlock(handle)
     for retired in sorted(out_dir.glob(f"{RETIRED_PREFIX}*")):
         # A swap cut short: the previous output was moved aside but the new one not moved in.
         target = out_dir / retired.name.removeprefix(RETIRED_PREFIX)
@@ -166,7 +163,31 @@ def _lock(directory: Path, *, wait: bool = True) -> int:
     except BaseException:
         os.close(handle)
         raise
+    _HELD.add(handle)
     return handle
+
+
+def _unlock(handle: int) -> None:
+    _HELD.discard(handle)
+    os.close(handle)
+
+
+# A forked child (a worker of the build's pool) shares the lock with its parent as long as it
+# keeps the descriptor: it would keep the lock of a build killed with kill -9. Children close
+# their copies; the parent's lock stays.
+_HELD: set[int] = set()
+
+
+def _close_held_in_child() -> None:
+    for handle in list(_HELD):
+        try:
+            os.close(handle)
+        except OSError:
+            pass
+    _HELD.clear()
+
+
+os.register_at_fork(after_in_child=_close_held_in_child)
 
 
 @contextmanager
@@ -176,7 +197,41 @@ def _locked(out_dir: Path) -> Iterator[None]:
     try:
         yield
     finally:
-        os.close(handle)
+        _unlock(handle)
+
+
+def sweep(out_dir: Path) -> None:
+    """:func:`sweep_staging` with ``out_dir``'s lock held."""
+    with _locked(out_dir):
+        sweep_staging(out_dir)
+
+
+def swap_in(staging: Path, out_dir: Path) -> None:
+    """Move the outputs in ``staging`` over those in ``out_dir`` (holding ``out_dir``'s lock)."""
+    with _locked(out_dir):
+        _swap_in(staging, out_dir)
+
+
+@contextmanager
+def build_lock(out_dir: Path) -> Iterator[None]:
+    """One build at a time per ``out_dir``: a second one is refused, not queued."""
+    from .errors import UsageError
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        handle = _lock(_make_lock_dir(out_dir), wait=False)
+    except BlockingIOError:
+        raise UsageError(f"another kg build is writing {out_dir}",
+                         "Wait for it to finish, or build into another folder with --out.") from None
+    try:
+        yield
+    finally:
+        _unlock(handle)
+
+
+def _make_lock_dir(out_dir: Path) -> Path:
+    (out_dir / BUILDING_LOCK).mkdir(exist_ok=True)
+    return out_dir / BUILDING_LOCK
 
 
 def _swap_in(staging: Path, out_dir: Path) -> None:

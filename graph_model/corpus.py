@@ -356,10 +356,10 @@ def read_corpus(seeds_dir: Path | str) -> Corpus:
     return corpus
 
 
-def read_registry(seeds_dir: Path | str) -> Corpus:
+def read_registry(seeds_dir: Path | str, *, entities: bool = True) -> Corpus:
     """Check the layout of ``seeds_dir`` and read its entity registry, not its articles or
-    mappings: what a per-article build reads once. ``stopped`` is set when nothing more should
-    be read (no seeds directory, or a half-done rename)."""
+    mappings: what a per-article build reads once (with ``entities`` false, only the layout).
+    ``stopped`` is set when nothing more should be read (no seeds directory, or a half-done rename)."""
     seeds_dir = Path(seeds_dir)
     problems: list[Problem] = []
     corpus = Corpus(seeds_dir, {}, {}, [], problems)
@@ -396,5 +396,6 @@ def read_registry(seeds_dir: Path | str) -> Corpus:
         for path in sorted((seeds_dir / sub).glob("*.yml")):
             problems.append(Problem(path, None, "not read: only '*.yaml' files are",
                                     f"Rename it to {path.stem}.yaml."))
-    _read_registry(sorted((seeds_dir / ENTITIES_DIR).glob("*.yaml")), problems, corpus)
+    if entities:
+        _read_registry(sorted((seeds_dir / ENTITIES_DIR).glob("*.yaml")), problems, corpus)
     return corpus

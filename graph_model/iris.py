@@ -18,6 +18,7 @@ GRAPH_NS = BASE + "graph/"
 ONTOLOGY_IRI = BASE + "ontology"
 ENTITIES_GRAPH = GRAPH_NS + "entities"
 ONTOLOGY_GRAPH = GRAPH_NS + "ontology"
+BUILD_NS = BASE + "build/"  # the build's record of itself (graph_model.build_state), not data
 
 PREFIXES = {
     "kg": KG_NS,

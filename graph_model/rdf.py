@@ -18,33 +18,49 @@ statement's content), so the same input always gives the same IRIs.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Dataset, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, XSD
 
+from . import iris
 from .corpus import Corpus, Statement
 from .languages import check_language_tag
 from .textmatch import normalise
 from .validate import ValidationReport
-from .vocabulary import (
-    DCTERMS,
-    ENTITIES_GRAPH,
-    KG,
-    OA,
-    PREFIXES,
-    PROV,
-    SCHEMA,
-    SKOS,
-    STATEMENT,
-    article_iri,
-    entity_iri,
-)
+from .vocabulary import PREFIXES, STATEMENT, article_iri, entity_iri
 
 Quad = tuple[URIRef, URIRef, URIRef | Literal, URIRef]
+
+
+@functools.cache
+def _node(iri: str) -> ox.NamedNode:
+    """The pyoxigraph node of ``iri``: the graph is made of pyoxigraph terms (built and written
+    by Rust, several times faster than rdflib's), one node object per IRI."""
+    return ox.NamedNode(str(iri))
+
+
+def _term(prefix: str):
+    namespace = PREFIXES[prefix]
+    return lambda name: _node(namespace + name)
+
+
+_rdf, _rdfs, _xsd, _kg = _term("rdf"), _term("rdfs"), _term("xsd"), _term("kg")
+_oa, _prov, _schema, _skos, _dcterms = _term("oa"), _term("prov"), _term("schema"), _term("skos"), _term("dcterms")
+TYPE = _rdf("type")
+ENTITIES_GRAPH = _node(iris.ENTITIES_GRAPH)
+
+
+def _string(text: str) -> ox.Literal:
+    return ox.Literal(text)
+
+
+def _typed(text: str, datatype) -> ox.Literal:
+    return ox.Literal(text, datatype=_node(str(datatype)))
 
 
 def statement_iri(statement: Statement) -> URIRef:
@@ -59,20 +75,28 @@ def statement_iri(statement: Statement) -> URIRef:
 
 
 def generate_quads(corpus: Corpus, report: ValidationReport) -> Iterator[Quad]:
-    """Yield every quad of the dataset, deterministically ordered.
+    """Yield every quad of the dataset as rdflib terms, deterministically ordered.
 
     ``report`` must come from :func:`graph_model.validate.validate_corpus` on the same corpus
-    and conform; it supplies the quote offsets and parsed dates.
+    and conform; it supplies the quote offsets and parsed dates. (The build itself uses
+    :func:`article_graph_quads` and :func:`entity_quads`, which give pyoxigraph terms.)
     """
-    yield from entity_quads(corpus.entities.values())
+    quads = entity_quads(corpus.entities.values())
     for mapping in corpus.mappings:
-        yield from article_graph_quads(mapping, corpus.articles[mapping.article_id], report)
+        quads = _chain(quads, article_graph_quads(mapping, corpus.articles[mapping.article_id], report))
+    for quad in quads:
+        yield tuple(to_rdflib(term) for term in (quad.subject, quad.predicate, quad.object, quad.graph_name))
 
 
-def article_graph_quads(mapping, article, report: ValidationReport) -> Iterator[Quad]:
+def _chain(first: Iterable, second: Iterable) -> Iterator:
+    yield from first
+    yield from second
+
+
+def article_graph_quads(mapping, article, report: ValidationReport) -> Iterator[ox.Quad]:
     """The quads of one article's named graph: the article and its statements, in order.
     ``report`` holds that article's quote offsets and dates (a per-article report will do)."""
-    graph = article_iri(article.id)
+    graph = _node(iris.article_iri(article.id))
     yield from _article_quads(mapping, article, graph, report)
     for statement in mapping.statements:
         yield from _statement_quads(statement, graph, report)
@@ -91,106 +115,113 @@ def node_sources(corpus: Corpus) -> dict[str, tuple[Path, int]]:
     return sources
 
 
-def entity_quads(entities) -> Iterator[Quad]:
+def entity_quads(entities) -> Iterator[ox.Quad]:
     """The quads of ``entities`` (registry entries) in the entity graph, sorted by id."""
     g = ENTITIES_GRAPH
+    Q = ox.Quad
     for entity in sorted(entities, key=lambda e: e.id):
-        node = entity_iri(entity.id)
-        yield node, RDF.type, entity.type.iri, g
-        yield node, RDF.type, entity.type.standard_class, g
-        yield node, KG.entityType, entity.type.iri, g
-        yield node, DCTERMS.identifier, Literal(entity.id), g
-        yield node, SKOS.prefLabel, Literal(entity.label), g
-        yield node, RDFS.label, Literal(entity.label), g
+        node = _node(iris.entity_iri(entity.id))
+        kind = _node(entity.type.iri)
+        yield Q(node, TYPE, kind, g)
+        yield Q(node, TYPE, _node(entity.type.standard_class), g)
+        yield Q(node, _kg("entityType"), kind, g)
+        yield Q(node, _dcterms("identifier"), _string(entity.id), g)
+        yield Q(node, _skos("prefLabel"), _string(entity.label), g)
+        yield Q(node, _rdfs("label"), _string(entity.label), g)
         tagged = {(alias.value, alias.lang) for alias in entity.tagged_aliases}
         plain = set(entity.aliases) - {value for value, _ in tagged}
         # A tagged alias equal to the label stays: "Minsk"@de says the label is German too.
         labels = {(alias, None) for alias in plain - {entity.label}} | tagged
         for value, lang in sorted(labels, key=lambda label: (label[0], label[1] or "")):
-            yield node, SKOS.altLabel, Literal(value, lang=lang and check_language_tag(lang)), g
+            literal = ox.Literal(value, language=check_language_tag(lang)) if lang else _string(value)
+            yield Q(node, _skos("altLabel"), literal, g)
         if entity.description:
-            yield node, SCHEMA.description, Literal(entity.description), g
+            yield Q(node, _schema("description"), _string(entity.description), g)
 
 
-def _article_quads(mapping, article, graph, report: ValidationReport) -> Iterator[Quad]:
+def _article_quads(mapping, article, graph, report: ValidationReport) -> Iterator[ox.Quad]:
     node = graph
-    yield node, RDF.type, KG.Article, graph
-    yield node, RDF.type, SCHEMA.NewsArticle, graph
-    yield node, DCTERMS.identifier, Literal(article.id), graph
-    yield node, KG.fileName, Literal(article.path.name), graph
-    yield node, KG.sha256, Literal(article.sha256), graph
-    yield node, SCHEMA.articleBody, Literal(article.text), graph
-    yield node, RDFS.label, Literal(mapping.title or article.id), graph
+    Q = ox.Quad
+    yield Q(node, TYPE, _kg("Article"), graph)
+    yield Q(node, TYPE, _schema("NewsArticle"), graph)
+    yield Q(node, _dcterms("identifier"), _string(article.id), graph)
+    yield Q(node, _kg("fileName"), _string(article.path.name), graph)
+    yield Q(node, _kg("sha256"), _string(article.sha256), graph)
+    yield Q(node, _schema("articleBody"), _string(article.text), graph)
+    yield Q(node, _rdfs("label"), _string(mapping.title or article.id), graph)
     if mapping.title:
-        yield node, DCTERMS.title, Literal(mapping.title), graph
+        yield Q(node, _dcterms("title"), _string(mapping.title), graph)
     if mapping.publisher:
-        yield node, DCTERMS.publisher, Literal(mapping.publisher.value), graph
+        yield Q(node, _dcterms("publisher"), _string(mapping.publisher.value), graph)
     if article.id in report.urls:
-        yield node, SCHEMA.url, URIRef(report.urls[article.id]), graph
+        yield Q(node, _schema("url"), ox.NamedNode(report.urls[article.id]), graph)
     if article.id in report.languages:
-        yield node, DCTERMS.language, Literal(report.languages[article.id], datatype=XSD.language), graph
+        yield Q(node, _dcterms("language"), _typed(report.languages[article.id], PREFIXES["xsd"] + "language"), graph)
     if mapping.date:
         from .dates import parse_date
 
         date = parse_date(mapping.date.value)
-        yield node, DCTERMS.date, Literal(date.lexical, datatype=date.datatype), graph
-        yield node, KG.datePrecision, date.precision.iri, graph
-        yield node, KG.dateText, Literal(date.text), graph
+        yield Q(node, _dcterms("date"), _typed(date.lexical, date.datatype), graph)
+        yield Q(node, _kg("datePrecision"), _node(date.precision.iri), graph)
+        yield Q(node, _kg("dateText"), _string(date.text), graph)
 
 
-def _statement_quads(statement: Statement, graph: URIRef, report: ValidationReport) -> Iterator[Quad]:
-    subject = entity_iri(statement.subject)
-    predicate = KG[statement.predicate]
-    obj = entity_iri(statement.object)
-    node = statement_iri(statement)
+def _statement_quads(statement: Statement, graph, report: ValidationReport) -> Iterator[ox.Quad]:
+    Q = ox.Quad
+    subject = _node(iris.entity_iri(statement.subject))
+    predicate = _kg(statement.predicate)
+    obj = _node(iris.entity_iri(statement.object))
+    node_iri = str(statement_iri(statement))
+    node = ox.NamedNode(node_iri)
     key = (statement.article_id, statement.line)
-    yield subject, predicate, obj, graph
-    yield node, RDF.type, KG.Statement, graph
-    yield node, RDF.subject, subject, graph
-    yield node, RDF.predicate, predicate, graph
-    yield node, RDF.object, obj, graph
-    yield node, PROV.wasDerivedFrom, graph, graph
-    yield node, KG.modality, statement.modality.iri, graph
+    yield Q(subject, predicate, obj, graph)
+    yield Q(node, TYPE, _kg("Statement"), graph)
+    yield Q(node, _rdf("subject"), subject, graph)
+    yield Q(node, _rdf("predicate"), predicate, graph)
+    yield Q(node, _rdf("object"), obj, graph)
+    yield Q(node, _prov("wasDerivedFrom"), graph, graph)
+    yield Q(node, _kg("modality"), _node(statement.modality.iri), graph)
     # where it was curated, for the page's evidence card; relative, so the bytes do not depend on
     # where the seeds directory sits
-    yield node, KG.mappingFile, Literal(f"{statement.path.parent.name}/{statement.path.name}"), graph
-    yield node, KG.mappingLine, Literal(statement.line), graph
+    yield Q(node, _kg("mappingFile"), _string(f"{statement.path.parent.name}/{statement.path.name}"), graph)
+    yield Q(node, _kg("mappingLine"), _typed(str(statement.line), PREFIXES["xsd"] + "integer"), graph)
     if statement.speaker:
-        yield node, KG.speaker, entity_iri(statement.speaker), graph
+        yield Q(node, _kg("speaker"), _node(iris.entity_iri(statement.speaker)), graph)
     date = report.dates.get(key)
     if date is not None:
-        yield node, KG.date, Literal(date.lexical, datatype=date.datatype), graph
-        yield node, KG.datePrecision, date.precision.iri, graph
-        yield node, KG.dateText, Literal(date.text), graph
+        yield Q(node, _kg("date"), _typed(date.lexical, date.datatype), graph)
+        yield Q(node, _kg("datePrecision"), _node(date.precision.iri), graph)
+        yield Q(node, _kg("dateText"), _string(date.text), graph)
     if statement.place:
-        yield node, KG.place, entity_iri(statement.place), graph
+        yield Q(node, _kg("place"), _node(iris.entity_iri(statement.place)), graph)
     if statement.event:
-        yield node, KG.event, entity_iri(statement.event), graph
+        yield Q(node, _kg("event"), _node(iris.entity_iri(statement.event)), graph)
     if statement.role:
-        yield node, KG.role, Literal(statement.role), graph
+        yield Q(node, _kg("role"), _string(statement.role), graph)
     if statement.involvement:
-        yield node, KG.involvement, Literal(statement.involvement), graph
+        yield Q(node, _kg("involvement"), _string(statement.involvement), graph)
     match = report.quote_matches[key]
-    annotation = URIRef(node + "#evidence")
-    target = URIRef(node + "#target")
-    quote_selector = URIRef(node + "#quote")
-    position_selector = URIRef(node + "#position")
-    yield node, KG.evidence, annotation, graph
-    yield annotation, RDF.type, OA.Annotation, graph
-    yield annotation, OA.motivatedBy, OA.describing, graph
-    yield annotation, OA.hasBody, node, graph
-    yield annotation, OA.hasTarget, target, graph
-    yield target, RDF.type, OA.SpecificResource, graph
-    yield target, OA.hasSource, graph, graph
-    yield target, OA.hasSelector, quote_selector, graph
-    yield target, OA.hasSelector, position_selector, graph
-    yield quote_selector, RDF.type, OA.TextQuoteSelector, graph
-    yield quote_selector, OA.exact, Literal(match.exact), graph
-    yield quote_selector, OA.prefix, Literal(match.prefix), graph
-    yield quote_selector, OA.suffix, Literal(match.suffix), graph
-    yield position_selector, RDF.type, OA.TextPositionSelector, graph
-    yield position_selector, OA.start, Literal(match.start, datatype=XSD.nonNegativeInteger), graph
-    yield position_selector, OA.end, Literal(match.end, datatype=XSD.nonNegativeInteger), graph
+    annotation = ox.NamedNode(node_iri + "#evidence")
+    target = ox.NamedNode(node_iri + "#target")
+    quote_selector = ox.NamedNode(node_iri + "#quote")
+    position_selector = ox.NamedNode(node_iri + "#position")
+    count = PREFIXES["xsd"] + "nonNegativeInteger"
+    yield Q(node, _kg("evidence"), annotation, graph)
+    yield Q(annotation, TYPE, _oa("Annotation"), graph)
+    yield Q(annotation, _oa("motivatedBy"), _oa("describing"), graph)
+    yield Q(annotation, _oa("hasBody"), node, graph)
+    yield Q(annotation, _oa("hasTarget"), target, graph)
+    yield Q(target, TYPE, _oa("SpecificResource"), graph)
+    yield Q(target, _oa("hasSource"), graph, graph)
+    yield Q(target, _oa("hasSelector"), quote_selector, graph)
+    yield Q(target, _oa("hasSelector"), position_selector, graph)
+    yield Q(quote_selector, TYPE, _oa("TextQuoteSelector"), graph)
+    yield Q(quote_selector, _oa("exact"), _string(match.exact), graph)
+    yield Q(quote_selector, _oa("prefix"), _string(match.prefix), graph)
+    yield Q(quote_selector, _oa("suffix"), _string(match.suffix), graph)
+    yield Q(position_selector, TYPE, _oa("TextPositionSelector"), graph)
+    yield Q(position_selector, _oa("start"), _typed(str(match.start), count), graph)
+    yield Q(position_selector, _oa("end"), _typed(str(match.end), count), graph)
 
 
 # Every character some reader takes as a line end is escaped, not just \n and \r: Python's
@@ -213,20 +244,37 @@ def escape_literal(text: str) -> str:
     return _TO_ESCAPE.sub(lambda m: _ESCAPES[m.group()], text)
 
 
-def _term(term) -> str:
-    if isinstance(term, Literal):
-        text = f'"{escape_literal(str(term))}"'
-        if term.language:
-            return f"{text}@{term.language}"
-        if term.datatype and term.datatype != XSD.string:
-            return f"{text}^^<{term.datatype}>"
-        return text
-    return f"<{term}>"
-
-
 def serialize_nquads(quads) -> bytes:
-    """N-Quads for ``quads``, one line each, in the order given (the bulk-load input)."""
-    return "".join(f"{_term(s)} {_term(p)} {_term(o)} {_term(g)} .\n" for s, p, o, g in quads).encode("utf-8")
+    """N-Quads for ``quads`` (pyoxigraph quads, or rdflib 4-tuples), one line each, in the order
+    given (the bulk-load input). No line break survives inside a line (see above)."""
+    from .formats import Format, escape_line_ends
+
+    quads = list(quads)
+    if quads and not isinstance(quads[0], ox.Quad):
+        quads = [ox.Quad(*(from_rdflib(term) for term in quad)) for quad in quads]
+    return escape_line_ends(ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"", Format.NQUADS)
+
+
+def to_rdflib(term):
+    """An rdflib term for a pyoxigraph term (IRIs and literals: the graph has no blank nodes)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value, datatype=None if datatype == _XSD_STRING else URIRef(datatype))
+
+
+def from_rdflib(term):
+    """A pyoxigraph term for an rdflib IRI or literal."""
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=_node(str(term.datatype)) if term.datatype else None)
+    return ox.NamedNode(str(term))
+
+
+_XSD_STRING = PREFIXES["xsd"] + "string"
 
 
 def to_dataset(quads) -> Dataset:

@@ -15,11 +15,12 @@ import pyoxigraph as ox
 
 from .errors import QueryError, StoreError
 from .formats import Format, escape_line_ends, write_rdf
-from .iris import BASE, ONTOLOGY_GRAPH, PREFIXES, read_ontology_text
+from .iris import BASE, BUILD_NS, ONTOLOGY_GRAPH, PREFIXES, read_ontology_text
 from .sparql_text import QueryLimits, bind_values  # QueryLimits: re-exported for callers of the store
 
 
 DEFAULT_OUT = Path("build")
+BUILD_GRAPHS = BUILD_NS
 STORE_DIRNAME = "store"
 
 
@@ -81,7 +82,21 @@ class GraphStore:
         return cls(store, location)
 
     def __len__(self) -> int:
-        return len(self.ox)
+        """Quads of the knowledge graph (not counting the build's own record)."""
+        return len(self.ox) - sum(1 for _ in self._build_quads())
+
+    def data_quads(self):
+        """Every quad but those of the build's own graphs (graph_model.build_state), in the
+        store's order: what exports hold."""
+        build_graphs = {g for g in self.ox.named_graphs() if g.value.startswith(BUILD_GRAPHS)}
+        if not build_graphs:
+            return iter(self.ox)
+        return (q for q in self.ox if q.graph_name not in build_graphs)
+
+    def _build_quads(self):
+        for graph in self.ox.named_graphs():
+            if graph.value.startswith(BUILD_GRAPHS):
+                yield from self.ox.quads_for_pattern(None, None, None, graph)
 
     def load_nquads(self, data: bytes) -> None:
         """Bulk-load N-Quads bytes (Oxigraph's bulk loader: no per-triple transactions)."""
@@ -137,10 +152,11 @@ class GraphStore:
         if fmt is None:
             raise ValueError(f"{export_format} is not an RDF format")
         if fmt.supports_datasets:
-            if export_format is Format.TRIG:
-                return escape_line_ends(self.ox.dump(format=fmt, prefixes=PREFIXES), Format.TRIG)
-            return escape_line_ends(self.ox.dump(format=fmt), Format(export_format))
-        triples = sorted({(q.subject, q.predicate, q.object) for q in self.ox}, key=str)
+            prefixes = {"prefixes": PREFIXES} if export_format is Format.TRIG else {}
+            # the build's record carries times: it stays out of the (deterministic) exports
+            return escape_line_ends(ox.serialize(self.data_quads(), format=fmt, **prefixes) or b"",
+                                    Format(export_format))
+        triples = sorted({(q.subject, q.predicate, q.object) for q in self.data_quads()}, key=str)
         return write_rdf((ox.Triple(*t) for t in triples), Format(export_format))
 
     def as_rdflib(self):

@@ -66,6 +66,13 @@ def _joins_previous(char: str) -> bool:
     return unicodedata.category(char)[0] == "M" or "\u1160" <= char <= "\u11ff" or "\ud7b0" <= char <= "\ud7ff"
 
 
+# Printable ASCII not followed by a character that could join it (a combining accent, say):
+# those characters fold to themselves, so a run of them is copied whole.
+# Single spaces between such characters fold to themselves too.
+_ASCII_RUN = re.compile(r"[!-~](?![^\x00-\x7f\s])(?:[!-~](?![^\x00-\x7f\s])| (?=[!-~]))*")
+_SPACE_RUN = re.compile(r"\s+")
+
+
 @functools.lru_cache(maxsize=256)
 def _fold(text: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
     """(folded text, start, end): per folded character, where the character it comes from
@@ -77,14 +84,23 @@ def _fold(text: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
     in_space = False
     index, size = 0, len(text)
     while index < size:
-        char = text[index]
-        if char.isspace():
+        run = _ASCII_RUN.match(text, index)
+        if run is not None:  # most of a text: printable ASCII folds to itself, one to one
+            end = run.end()
+            out.append(run.group())
+            starts.extend(range(index, end))
+            ends.extend(range(index + 1, end + 1))
+            in_space = False
+            index = end
+            continue
+        space = _SPACE_RUN.match(text, index)
+        if space is not None:
             if not in_space and out:
                 out.append(" ")
                 starts.append(index)
                 ends.append(index + 1)
             in_space = True
-            index += 1
+            index = space.end()
             continue
         in_space = False
         end = index + 1
@@ -98,11 +114,12 @@ def _fold(text: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
             starts.append(index)
             ends.append(end)
         index = end
-    if out and out[-1] == " ":
-        out.pop()
+    folded = "".join(out)
+    if folded.endswith(" "):
+        folded = folded[:-1]
         starts.pop()
         ends.pop()
-    return "".join(out), tuple(starts), tuple(ends)
+    return folded, tuple(starts), tuple(ends)
 
 
 def find_quote(text: str, quote: str, *, start_at: int = 0) -> QuoteMatch | None:

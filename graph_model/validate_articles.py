@@ -5,6 +5,7 @@ are the same source twice (one address for two articles, the same bytes, nearly 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from .corpus import ArticleMapping, Corpus
@@ -77,21 +78,27 @@ def check_duplicate_urls(urls: dict[str, tuple[ArticleMapping, str]], problems: 
                 "remove one of them with its mapping."))
 
 
+def check_identical_articles(hashes: dict[str, tuple[Path, str]], problems: list[Problem]) -> set[tuple[str, str]]:
+    """Articles with the same bytes: ``hashes`` maps article id to (path, SHA-256); returns the
+    pairs (first, second) of identical articles."""
+    by_hash: dict[str, str] = {}
+    identical: set[tuple[str, str]] = set()
+    for article_id in sorted(hashes):
+        path, digest = hashes[article_id]
+        first = by_hash.setdefault(digest, article_id)
+        if first != article_id:
+            identical.add((first, article_id))
+            problems.append(Problem(path, None, f"the same bytes as {hashes[first][0]}",
+                                    "An article is added once: remove one of the two, with its mapping."))
+    return identical
+
+
 def check_duplicate_articles(corpus: Corpus, problems: list[Problem], warnings: list[Problem], *,
                              threshold: float = NEAR_DUPLICATE) -> None:
     """An article with the same bytes as another is a problem; one whose wording is at least
     ``threshold`` similar (graph_model.similarity) is a warning: a republication or a new
     version of one report, or, rarely, two reports that share most of their words."""
-    by_hash: dict[str, str] = {}
-    identical: set[tuple[str, str]] = set()
-    for article_id in sorted(corpus.articles):
-        article = corpus.articles[article_id]
-        first = by_hash.setdefault(article.sha256, article_id)
-        if first != article_id:
-            identical.add((first, article_id))
-            problems.append(Problem(
-                article.path, None, f"the same bytes as {corpus.articles[first].path}",
-                "An article is added once: remove one of the two, with its mapping."))
+    identical = check_identical_articles({a.id: (a.path, a.sha256) for a in corpus.articles.values()}, problems)
     texts = {article_id: article.text for article_id, article in corpus.articles.items()}
     for first, second, similarity in find_similar_pairs(texts, threshold):
         if (first, second) in identical:

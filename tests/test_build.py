@@ -119,7 +119,8 @@ def test_a_build_removes_staging_of_dead_builds_and_keeps_that_of_running_ones(t
         _kill(live)
     build(tiny_seeds, out, render=False)
     assert _leftovers(out) == []
-    assert sorted(p.name for p in out.iterdir()) == ["store"]
+    # the store, the record of each build's change, and the build's own bookkeeping
+    assert sorted(p.name for p in out.iterdir()) == [".kg-build.lock", ".kg-cache", "history", "store"]
 
 
 def test_kill_9_of_kg_build_midway_keeps_the_previous_outputs_and_the_next_build_cleans_up(tiny_seeds, tmp_path):

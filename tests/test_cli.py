@@ -105,7 +105,7 @@ def test_build_failure_leaves_previous_outputs_intact(tiny_seeds, tmp_path):
     code, _, err = run("build", "--seeds", tiny_seeds, "--out", out, "--no-render")
     assert code == 1 and "unknown entity 'nowhere'" in err
     assert run("export", "--format", "nquads", "--out", out)[1] == before
-    assert sorted(p.name for p in out.iterdir()) == ["store"]
+    assert sorted(p.name for p in out.iterdir()) == [".kg-build.lock", ".kg-cache", "history", "store"]
 
 
 def test_query_usage_errors_exit_2(tiny_seeds, tmp_path):

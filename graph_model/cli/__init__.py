@@ -13,7 +13,7 @@ One module per group of commands; each command parses, calls one library functio
 Heavy modules are imported inside each command so ``kg --help`` and ``kg query`` start fast.
 """
 
-from . import analysis, curation, entities, pipeline, questions, serving  # noqa: F401  - registers the commands
+from . import analysis, curation, entities, history, pipeline, questions, serving  # noqa: F401  - registers the commands
 from .group import EXIT_INVALID, EXIT_USAGE, main
 from .reference import format_cli_reference
 

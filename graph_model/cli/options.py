@@ -71,3 +71,11 @@ def parse_params(params: tuple[str, ...]) -> dict[str, str]:
             raise UsageError(f"--param '{item}' is not KEY=VALUE.", "Write e.g. --param initiative=helsinki-2.")
         values[key.strip()] = value
     return values
+
+
+def verbosity_options(function):
+    """--quiet / --verbose: what long work shows on the terminal (graph_model.progress)."""
+    function = click.option("-v", "--verbose", is_flag=True,
+                            help="Also print each stage as it starts, with the time since the start.")(function)
+    return click.option("-q", "--quiet", is_flag=True,
+                        help="No progress bar and no summary line; errors are still printed.")(function)

@@ -1,0 +1,111 @@
+"""Running :func:`graph_model.article_graph.map_article` over many articles, and streaming the
+graphs into a store's bulk loader.
+
+Articles are mapped over a process pool (the step is pure Python, so threads would share one
+core), at most a few per worker in flight, and the results come back in the order given: memory
+holds a window of graphs, never the corpus. The graphs go to Oxigraph's bulk loader through a
+file-like reader that pulls the next graph when the loader asks for more bytes, so mapping in the
+workers and loading in this process run at the same time.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from pathlib import Path
+
+from .article_graph import ArticleGraph, map_article
+from .corpus import Corpus
+
+# Below this many articles a pool costs more (starting workers) than it saves.
+MIN_ARTICLES_FOR_POOL = 24
+IN_FLIGHT_PER_WORKER = 4
+
+_worker_registry: Corpus | None = None
+
+
+def default_jobs() -> int:
+    """Workers for the pool: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def map_articles(paths: list[Path], registry: Corpus, *, shapes: bool = True, jobs: int | None = None,
+                 executor: Executor | None = None) -> Iterator[ArticleGraph]:
+    """:func:`map_article` of each of ``paths``, in order.
+
+    ``executor``: any ``concurrent.futures``-style executor to run on instead of our pool (each
+    task then carries the registry). ``jobs``: workers of our pool (default: the cores); 1 maps
+    in this process.
+    """
+    if executor is not None:
+        yield from _bounded(lambda path: executor.submit(map_article, path, registry, shapes=shapes), paths,
+                            IN_FLIGHT_PER_WORKER * 8)
+        return
+    jobs = default_jobs() if jobs is None else jobs
+    if jobs <= 1 or len(paths) < MIN_ARTICLES_FOR_POOL:
+        for path in paths:
+            yield map_article(path, registry, shapes=shapes)
+        return
+    # fork: the workers inherit the registry instead of unpickling a copy each. The pool starts
+    # all its workers at the first submit, before this process opens any store (and its threads).
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_set_registry, initargs=(registry,)) as pool:
+        yield from _bounded(lambda path: pool.submit(_map_in_worker, path, shapes), paths,
+                            IN_FLIGHT_PER_WORKER * jobs)
+
+
+def _bounded(submit: Callable, items: Iterable, window: int) -> Iterator:
+    """Results of ``submit(item)`` futures in order, with at most ``window`` pending."""
+    pending: deque = deque()
+    for item in items:
+        pending.append(submit(item))
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+def _set_registry(registry: Corpus) -> None:
+    global _worker_registry
+    _worker_registry = registry
+
+
+def _map_in_worker(path: Path, shapes: bool) -> ArticleGraph:
+    return map_article(path, _worker_registry, shapes=shapes)
+
+
+class ChunkReader(io.RawIOBase):
+    """A binary file over an iterator of byte chunks: what Oxigraph's bulk loader reads from.
+
+    An exception raised by the iterator is kept in :attr:`error` (the loader would only see an
+    I/O error) and ends the stream; the caller re-raises it after the load.
+    """
+
+    def __init__(self, chunks: Iterable[bytes]):
+        self._chunks = iter(chunks)
+        self._buffer = memoryview(b"")
+        self.error: BaseException | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target) -> int:
+        while not self._buffer:
+            try:
+                self._buffer = memoryview(next(self._chunks))
+            except StopIteration:
+                return 0
+            except BaseException as exc:  # noqa: BLE001 - re-raised by the caller, see above
+                self.error = exc
+                return 0
+        size = min(len(target), len(self._buffer))
+        target[:size] = self._buffer[:size]
+        self._buffer = self._buffer[size:]
+        return size
