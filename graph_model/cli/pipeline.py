@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .group import main
-from .options import format_names, open_target, out_option, remote_options, seeds_option
+from .options import format_names, open_target, out_option, remote_options, seeds_option, verbosity_options
 
 
 @main.command()
@@ -44,12 +44,18 @@ def validate(seeds_dir, no_shapes):
 @out_option
 @click.option("--no-shapes", is_flag=True, help="Skip the SHACL check (faster on very large corpora).")
 @click.option("--no-render", is_flag=True, help="Do not write the graph page.")
+@click.option("--full", is_flag=True, help="Redo every article, not only those that changed since the last build.")
+@click.option("--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Processes that map articles (default: one per core).")
+@verbosity_options
 @remote_options
-def build(seeds_dir, out_dir, no_shapes, no_render, store_url, query_endpoint, update_endpoint,
-          graph_store_endpoint):
+def build(seeds_dir, out_dir, no_shapes, no_render, full, jobs, quiet, verbose, store_url, query_endpoint,
+          update_endpoint, graph_store_endpoint):
     """Validate the seeds and build the on-disk store (and graph page) in --out.
 
-    Nothing is written when the input is invalid; the previous build stays intact.
+    Incremental: only articles whose text, mapping or registry entries changed are mapped
+    again, and only their graphs replaced; 'kg diff' shows what changed. Nothing is written
+    when the input is invalid; the previous build stays intact, also if the build is killed.
 
     \b
     Example:
@@ -66,9 +72,23 @@ def build(seeds_dir, out_dir, no_shapes, no_render, store_url, query_endpoint, u
         click.echo(f"{format_sync_report(report, store_url or query_endpoint)}; the store now holds "
                    f"{len(target)} quads in our graphs")
         return
-    result = run_build(seeds_dir, out_dir, shapes=not no_shapes, render=not no_render)
-    click.echo(f"built {result.store_path}: {result.articles} articles, {result.entities} entities, "
-               f"{result.statements} statements, {result.quads} quads")
+    from ..progress import terminal_progress
+
+    result = run_build(seeds_dir, out_dir, shapes=not no_shapes, render=not no_render, full=full, jobs=jobs,
+                       progress=terminal_progress(quiet=quiet, verbose=verbose))
+    if not quiet:
+        click.echo(format_build_result(result))
+
+
+def format_build_result(result) -> str:
+    """The summary line of a build: what the store holds and what this build changed."""
+    totals = (f"{result.articles} articles, {result.entities} entities, {result.statements} statements, "
+              f"{result.quads} quads")
+    if result.up_to_date:
+        return f"up to date: {result.store_path}: {totals} (build {result.number}; nothing changed)"
+    return (f"built {result.store_path}: {totals} (build {result.number}, {result.seconds:.1f} s; articles "
+            f"{len(result.added)} added, {len(result.changed)} changed, {len(result.removed)} removed; "
+            f"statements +{result.statements_added} -{result.statements_removed})")
 
 
 @main.command()
