@@ -9,6 +9,7 @@ and never holds the corpus in memory.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,7 +97,7 @@ def map_article(mapping_path: Path, registry: Corpus, *, shapes: bool = True) ->
     result.entities = tuple(sorted(_used_entities(mapping)))
     data = serialize_nquads(quads)
     if shapes:
-        result.problems.extend(_check_graph(data, mapping, article, corpus, result.entities))
+        result.problems.extend(_check_graph(quads, mapping, article, corpus, result.entities))
         if result.problems:
             return result
     result.nquads = data
@@ -138,15 +139,23 @@ def _used_entities(mapping) -> set[str]:
                               statement.event) if entity_id}
 
 
-def _check_graph(data: bytes, mapping, article, corpus: Corpus, used) -> list[Problem]:
-    """The data contract on this article's graph (N-Quads), with the registry entries it uses
-    (their types are what the shapes check its statements against)."""
-    from .rdf import entity_quads, node_sources, serialize_nquads
-    from .shacl_core import check_nquads
+def _check_graph(quads: list, mapping, article, corpus: Corpus, used) -> list[Problem]:
+    """The data contract on this article's graph, with the registry entries it uses (their
+    types are what the shapes check its statements against)."""
+    from .rdf import node_sources
+    from .shacl_core import check_graph
 
-    context = serialize_nquads(entity_quads(corpus.entities[e] for e in used if e in corpus.entities))
+    context = [quad for e in used if e in corpus.entities for quad in _entity_quads(corpus.entities[e])]
     sources = node_sources(Corpus(corpus.seeds_dir, {article.id: article}, {}, [mapping], []))
-    problems = check_nquads(data + context, sources=sources)
+    problems = check_graph([*quads, *context], sources=sources)
     # The registry's own nodes are checked once for the whole build (the entity graph), not
     # again with every article that uses them.
     return [p for p in problems if p.path == mapping.path]
+
+
+@functools.lru_cache(maxsize=65536)
+def _entity_quads(entity) -> tuple:
+    """An entry's quads, made once per process: the busiest entities are in thousands of articles."""
+    from .rdf import entity_quads
+
+    return tuple(entity_quads([entity]))
