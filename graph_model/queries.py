@@ -232,13 +232,88 @@ def resolve_entity(store, text: str) -> str:
 
 
 def run_named_query(store, name: str, params: dict[str, str] | None = None, *,
-                    queries_dir: Path | None = None):
-    """Run the named query ``name`` with ``params`` bound; returns a QueryResult."""
+                    queries_dir: Path | None = None, limit: int | None = None, offset: int = 0):
+    """Run the named query ``name`` with ``params`` bound; returns a QueryResult: every row, or
+    with ``limit`` the rows of one page (:func:`page_named_query`, which also says whether more
+    rows follow)."""
     from .results import QueryResult
 
+    if limit is not None or offset:
+        return page_named_query(store, name, params, queries_dir=queries_dir, limit=limit, offset=offset).result
     query = get_named_query(name, queries_dir)
     bindings = resolve_params(query, params or {}, lambda text: resolve_entity(store, text))
     return QueryResult.from_pyoxigraph(store.query(query.text, bindings=bindings))
+
+
+@dataclass(frozen=True)
+class ResultPage:
+    """One page of a named query's rows: ``result`` holds at most ``limit`` rows, starting at
+    row ``offset`` (0-based) of the whole result, which is in a total order (see
+    :func:`graph_model.sparql_text.with_page`)."""
+
+    result: object
+    """A :class:`~graph_model.results.QueryResult` with this page's rows."""
+    offset: int
+    limit: int | None
+    has_more: bool
+    """Whether rows follow this page."""
+
+    @property
+    def next_offset(self) -> int | None:
+        """The ``offset`` of the next page, None on the last one."""
+        return self.offset + len(self.result.rows) if self.has_more else None
+
+
+def page_named_query(store, name: str, params: dict[str, str] | None = None, *, limit: int | None,
+                     offset: int = 0, queries_dir: Path | None = None) -> ResultPage:
+    """Rows ``offset`` to ``offset + limit`` of the named query ``name`` (all from ``offset``
+    with no ``limit``); returns a :class:`ResultPage` that says whether more rows follow.
+
+    One row more than asked for is fetched to know that, never the rest. Raises UsageError for a
+    ``limit`` below 1, an ``offset`` below 0 (neither a whole number), or a query that is not a
+    SELECT, as well as everything :func:`run_named_query` raises.
+
+    >>> from graph_model.store import GraphStore
+    >>> page_named_query(GraphStore.in_memory(), "proposers", limit=0)
+    Traceback (most recent call last):
+    ...
+    graph_model.errors.UsageError: the page size must be a whole number, 1 or more, not 0.
+    """
+    from .results import QueryResult
+    from .sparql_text import with_page
+
+    if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 1):
+        raise UsageError(f"the page size must be a whole number, 1 or more, not {limit!r}.")
+    if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+        raise UsageError(f"the page offset must be a whole number, 0 or more, not {offset!r}.")
+    query = get_named_query(name, queries_dir)
+    bindings = resolve_params(query, params or {}, lambda text: resolve_entity(store, text))
+    fetch = None if limit is None else limit + 1  # None: every row from offset on
+    result = QueryResult.from_pyoxigraph(store.query(with_page(query.text, limit=fetch, offset=offset),
+                                                     bindings=bindings))
+    has_more = limit is not None and len(result.rows) > limit
+    if has_more:
+        result = QueryResult(result.variables, result.rows[:limit])
+    return ResultPage(result, offset, limit, has_more)
+
+
+def format_page_note(page: ResultPage) -> str:
+    """``kg query``'s line about the page it printed: which rows, and the option for the next.
+
+    >>> from graph_model.results import QueryResult
+    >>> format_page_note(ResultPage(QueryResult(("x",), ((None,),) * 100), 0, 100, True))
+    'rows 1–100 of more; next: --offset 100'
+    >>> format_page_note(ResultPage(QueryResult(("x",), ((None,),) * 5), 100, 100, False))
+    'rows 101–105, the last'
+    >>> format_page_note(ResultPage(QueryResult(("x",), ()), 500, 100, False))
+    'no rows from row 501 on: the result has 500 rows or fewer; try a smaller --offset'
+    """
+    shown = len(page.result.rows)
+    if not shown:
+        return (f"no rows from row {page.offset + 1:,} on: the result has {page.offset:,} rows or fewer; "
+                "try a smaller --offset")
+    rows = f"rows {page.offset + 1:,}–{page.offset + shown:,}"
+    return f"{rows} of more; next: --offset {page.next_offset}" if page.has_more else f"{rows}, the last"
 
 
 def run_sparql(store, sparql: str):

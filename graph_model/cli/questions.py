@@ -29,22 +29,29 @@ def list_queries():
 @main.command()
 @click.argument("name")
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="Bind a query parameter.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Print one page of at most N rows (a line on stderr says whether more follow).")
+@click.option("--offset", type=click.IntRange(min=0), default=0, metavar="K",
+              help="Skip the first K rows (rows keep one fixed order, so pages never overlap).")
 @format_option
 @out_option
 @remote_options
-def query(name, params, result_format, out_dir, **remote):
+def query(name, params, limit, offset, result_format, out_dir, **remote):
     """Run the named query NAME (see 'kg queries').
 
     \b
     Example:
       kg query proposers --param initiative="new Helsinki process" --format csv
+      kg query timeline --limit 100 --offset 100
     """
-    from ..queries import run_named_query
+    from ..queries import format_page_note, page_named_query
     from ..results import ResultFormat, format_result
 
     values = parse_params(params)
-    result = run_named_query(open_target(out_dir, **remote), name, values)
-    echo(format_result(result, ResultFormat(result_format)))
+    page = page_named_query(open_target(out_dir, **remote), name, values, limit=limit, offset=offset)
+    echo(format_result(page.result, ResultFormat(result_format)))
+    if limit is not None or offset:
+        click.echo(format_page_note(page), err=True)
 
 
 @main.command()

@@ -9,7 +9,7 @@ from ..csp import page_policy
 from .cache import ReplyCache
 from .headers import SecurityHeaders
 from .jobs import Reply, text_reply
-from .protocol import cache_key, read_sparql_request
+from .protocol import cache_key, read_named_request, read_sparql_request
 from .settings import ServeSettings
 from .workers import InlineRunner, ProcessPoolRunner
 
@@ -41,7 +41,6 @@ def create_app(source, *, settings: ServeSettings | None = None, graph_html: str
     from starlette.responses import JSONResponse, Response
     from starlette.routing import Route
 
-    from ..formats import Format
     from ..queries import read_named_queries
 
     settings = settings or ServeSettings()
@@ -89,12 +88,10 @@ def create_app(source, *, settings: ServeSettings | None = None, graph_html: str
 
     async def named_query(request: Request) -> Response:
         deadline = time.monotonic() + settings.timeout
-        params = dict(request.query_params)
-        result_format = params.pop("format", "json")
-        if result_format not in ("json", "csv", "tsv", "xml"):
-            return respond(text_reply(400, f"unknown format '{result_format}'. Use one of: json, csv, tsv, xml."))
-        job = {"kind": "named", "name": request.path_params["name"], "params": params,
-               "format": Format(result_format).value, "queries_dir": queries_dir_text}
+        job = read_named_request(request.path_params["name"], request.query_params.multi_items(),
+                                 request.url.path, settings, queries_dir_text)
+        if isinstance(job, Reply):
+            return respond(job)
         return respond(await run_cached(job, deadline))
 
     async def list_queries(request: Request) -> Response:

@@ -114,18 +114,19 @@ def too_large(settings: ServeSettings) -> Reply:
 
 
 def _execute_named(store, job: dict, settings: ServeSettings) -> Reply:
-    from ..queries import read_named_queries, run_named_query
+    from ..queries import page_named_query, read_named_queries
 
     queries_dir = Path(job["queries_dir"]) if job.get("queries_dir") else None
     if job["name"] not in read_named_queries(queries_dir):
         return text_reply(404, f"no named query '{job['name']}'. GET /queries lists them.")
-    result = run_named_query(store, job["name"], job["params"], queries_dir=queries_dir)
-    if len(result.rows) > settings.max_results:
-        return too_large(settings)
+    page = page_named_query(store, job["name"], job["params"], queries_dir=queries_dir,
+                            limit=job["limit"], offset=job["offset"])
     chosen = Format(job.get("format") or "json")
     assert chosen.kind is Kind.RESULTS
-    reply = Reply(200, _with_charset(chosen), write_results(result, chosen))
+    headers = {}
+    if page.has_more:
+        # RFC 8288: the next page, relative to this one; its absence says this page is the last
+        headers["link"] = f'<{job["next"]}>; rel="next"'
     if chosen is Format.CSV:
-        return Reply(reply.status, reply.media_type, reply.body,
-                     {"content-disposition": f'attachment; filename="{job["name"]}.csv"'})
-    return reply
+        headers["content-disposition"] = f'attachment; filename="{job["name"]}.csv"'
+    return Reply(200, _with_charset(chosen), write_results(page.result, chosen), headers)

@@ -15,7 +15,7 @@ The protocol's rules, as https://www.w3.org/TR/sparql11-protocol/ states them:
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from ..formats import format_parameter
 from .jobs import Reply, text_reply
@@ -136,9 +136,55 @@ def _update_refused() -> Reply:
                            "Change the mapping in seeds/ and run 'kg build' instead.")
 
 
+#: What the named-query route reads from the URL itself; every other parameter binds the query's.
+PAGE_PARAMETERS = ("format", "limit", "offset")
+#: Largest offset read: far past any result this endpoint could page through, and small enough
+#: that every engine reads it as a number.
+MAX_OFFSET = 10**15
+
+
+def read_named_request(name: str, pairs: list[tuple[str, str]], path: str,
+                       settings: ServeSettings, queries_dir: str | None) -> dict | Reply:
+    """``GET /queries/NAME?...`` read into a job, or the 400 reply that names the bad value.
+
+    ``limit`` (default ``settings.page_size``, never more than ``settings.max_results``) and ``offset``
+    (default 0) choose the page; the job carries the URL of the next one (``next``), which the
+    worker sends as ``Link: <...>; rel="next"`` when more rows follow.
+    """
+    from ..errors import show_value
+
+    params = dict(pairs)
+    result_format = params.pop("format", "json")
+    if result_format not in ("json", "csv", "tsv", "xml"):
+        return text_reply(400, f"unknown format {show_value(result_format)}. Use one of: json, csv, tsv, xml.")
+    page = {}
+    default_limit = min(settings.page_size, settings.max_results)
+    for key, default, least, most in (("limit", default_limit, 1, settings.max_results),
+                                      ("offset", 0, 0, MAX_OFFSET)):
+        text = params.pop(key, None)
+        value = default if text is None else _whole_number(text)
+        if value is None or not least <= value <= most:
+            return text_reply(400, f"{key}={show_value(text)} is not a whole number from {least:,} to {most:,}. "
+                                   f"Ask for limit=1 to limit={settings.max_results} rows a page (default "
+                                   f"{default_limit}) and offset=0 or more; the Link header with "
+                                   'rel="next" gives the next page.')
+        page[key] = value
+    following = [(k, v) for k, v in pairs if k not in ("limit", "offset")]
+    following += [("limit", str(page["limit"])), ("offset", str(page["offset"] + page["limit"]))]
+    return {"kind": "named", "name": name, "params": params, "format": result_format, "queries_dir": queries_dir,
+            "limit": page["limit"], "offset": page["offset"], "next": f"{path}?{urlencode(following)}"}
+
+
+def _whole_number(text: str) -> int | None:
+    # ASCII digits only, and not too many: int() would take "١٢", "1_000" or " 7 ", and a
+    # thousand-digit number costs time to convert
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
 def cache_key(job: dict) -> tuple:
     """What makes two jobs give the same reply: the text, the format asked for, the dataset."""
     if job["kind"] == "sparql":
         return ("sparql", job["query"], job["accept"], tuple(job["format"]),
                 tuple(job["default_graphs"]), tuple(job["named_graphs"]))
-    return ("named", job["name"], tuple(sorted(job["params"].items())), job["format"])
+    return ("named", job["name"], tuple(sorted(job["params"].items())), job["format"], job["limit"], job["offset"],
+            job["next"])

@@ -18,6 +18,9 @@ class ServeSettings:
 
     timeout: float = 10.0
     max_results: int = 10_000
+    page_size: int = 1_000
+    """Rows of a named query in one reply unless the client asks for ``limit`` (at most
+    ``max_results``); a ``Link: <...>; rel="next"`` header points to the rest."""
     allow_service: bool = False
     cors_origins: tuple[str, ...] = ()
     workers: int = 2
