@@ -908,7 +908,8 @@ def _remote_tables(rows: list[_Row]) -> list[str]:
                 verdict = "n/a"
             elif articles == expected:
                 others = [g for g in s["graphs"] if g not in articles]
-                verdict = "met" + (f" (and {len(others)} other graphs: {', '.join(others[:5])})" if others else "")
+                also = f"{len(others)} other graph{'s' if len(others) > 1 else ''}: {', '.join(others[:5])}"
+                verdict = "met" + (f" (and {also})" if others else "")
             else:
                 verdict = (f"MISSED ({len(articles - expected):,} unchanged article graphs sent"
                            + (", the edited one not sent" if expected - articles else "") + ")")
