@@ -99,9 +99,9 @@ def read_patch(path: Path) -> Change:
 
 def diff_since(out_dir: Path, since: int, current: int) -> Change:
     """The net change from build ``since`` to build ``current`` (composing their patches)."""
-    if not 0 <= since <= current:
+    if not 1 <= since <= current:
         raise UsageError(f"there is no build {since} to compare with: the store is at build {current}",
-                         f"Give --since a number from 0 to {current}." if current else "Run kg build first.")
+                         f"Give --since a number from 1 to {current}." if current else "Run kg build first.")
     change = Change()
     for number in range(since + 1, current + 1):
         step = read_patch(patch_path(out_dir, number))
@@ -256,6 +256,11 @@ def build_diff(out_dir: Path, *, since: int | None = None, patch: bool = False) 
         raise UsageError(f"the store in {out_dir} has no build history",
                          "It was built by an older kg; run kg build --full once to start one.")
     since = current - 1 if since is None else since
+    if since == 0:
+        raise UsageError(f"build 1 of {out_dir} was its first: everything in it is new, there is nothing to "
+                         "compare it with",
+                         "'kg export' lists what the store holds; 'kg diff --since N' compares with a later build."
+                         if current == 1 else f"Give --since a number from 1 to {current}.")
     change = diff_since(Path(out_dir), since, current)
     if patch:
         return format_patch(change, since=since, current=current)

@@ -8,6 +8,7 @@ not a terminal (CI, pipes) or with ``--quiet``.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -79,4 +80,6 @@ def terminal_progress(*, quiet: bool = False, verbose: bool = False) -> Progress
     ``verbose`` adds a line per stage (also when stderr is not a terminal)."""
     if quiet or not (verbose or sys.stderr.isatty()):
         return Progress()
-    return TerminalProgress(verbose=verbose, bar=sys.stderr.isatty())
+    # KG_PROGRESS_DELAY: seconds of work before the bar appears (tests set 0 to see it at once)
+    delay = float(os.environ.get("KG_PROGRESS_DELAY", "1"))
+    return TerminalProgress(verbose=verbose, bar=sys.stderr.isatty(), delay=delay)

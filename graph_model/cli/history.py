@@ -12,7 +12,7 @@ from .options import echo, out_option
 
 @main.command()
 @out_option
-@click.option("--since", type=click.IntRange(min=0), metavar="BUILD",
+@click.option("--since", type=click.IntRange(min=1), metavar="BUILD",
               help="Compare with this build (a number 'kg build' printed); default: the one before the last.")
 @click.option("--format", "diff_format", type=click.Choice(["text", "rdfpatch"]), default="text", show_default=True,
               help="text: one line per statement added or removed, then other triples; rdfpatch: an RDF Patch.")
