@@ -108,21 +108,11 @@ def test_quad_count_equals_embedded_and_reloading_duplicates_nothing(remote, emb
     assert "https://newsgraph.example/graph/entities" in counts
 
 
-# Queries whose ORDER BY leaves ties (timeline sorts by the quote's start offset, and one quote
-# can carry several statements). SPARQL leaves the order of tied rows to the engine, so for these
-# only the rows, not their order, must match.
-ORDER_HAS_TIES = {"timeline"}
-
-
 @pytest.mark.parametrize("name", sorted(read_named_queries()))
 def test_named_queries_answer_as_embedded(remote, embedded, name):
     expected = run_named_query(embedded, name).records()
     assert expected, f"named query {name} has no rows on the seeds; the comparison would prove nothing"
-    got = run_named_query(remote, name).records()
-    if name in ORDER_HAS_TIES:
-        assert sorted(got, key=repr) == sorted(expected, key=repr)
-    else:
-        assert got == expected
+    assert run_named_query(remote, name).records() == expected  # every named query orders its rows fully
 
 
 def test_parameter_given_by_alias(remote, embedded):

@@ -45,11 +45,6 @@ QUERY_PARAMS = {
     "timeline": [{}, {"initiative": "helsinki-process"}],
 }
 
-# ORDER BY leaves ties here (one quote can carry several statements, and timeline sorts by the
-# quote's offset): SPARQL leaves the order of tied rows to the engine, so only the rows must match.
-ORDER_HAS_TIES = {"timeline"}
-
-
 @dataclass(frozen=True)
 class Server:
     """A server to build into: its base URL, the credentials writing needs, and its Graph Store path."""
@@ -121,10 +116,7 @@ def assert_same_answers(remote: RemoteStore, embedded: GraphStore) -> None:
             expected = run_named_query(embedded, name, params).records()
             got = run_named_query(remote, name, params).records()
             answered = answered or bool(expected)
-            if name in ORDER_HAS_TIES:
-                assert sorted(got, key=repr) == sorted(expected, key=repr), (name, params)
-            else:
-                assert got == expected, (name, params)
+            assert got == expected, (name, params)  # the same rows in the same order
         assert answered, f"{name} has no rows on the seeds with any parameters: the comparison proves nothing"
 
 
@@ -189,7 +181,11 @@ def test_a_failed_upload_resumes_where_it_stopped(server, seeds_copy):
     stopped_at = parts.index(failed_graph)
     assert 0 < stopped_at and report.skipped == tuple(parts[:stopped_at])
     assert report.sent == tuple(parts[stopped_at:]) == tuple(sent_graphs(proxy, mark))
-    assert_same_answers(server.store(), embedded_store(seeds_copy))
+    # Every graph whole, the one cut off in the middle too (a count per graph: Virtuoso would cut
+    # a download of the triples themselves at its row limit).
+    per_graph = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+    counts = [(s["g"].value, int(s["n"].value)) for s in server.store().query(per_graph)]
+    assert counts == [(s["g"].value, int(s["n"].value)) for s in embedded_store(seeds_copy).query(per_graph)]
 
 
 def test_a_busy_server_is_waited_for(server, seeds_copy):
