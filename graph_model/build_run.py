@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from itertools import chain
 from pathlib import Path
@@ -182,6 +183,21 @@ def _new_store(plan: Plan, prev: GraphStore | None, path: Path, changed_entities
     return store
 
 
+@dataclass(frozen=True, slots=True)
+class Mapped:
+    """An article mapped by this build, as the record keeps it."""
+
+    graph: str
+    statements: int
+    quads: int
+    url: str | None
+    url_line: int | None
+    mapping_path: Path
+    article_path: Path | None
+    article_sha256: str | None
+    content_hash: str
+
+
 class _Loader:
     """Feeds the bulk loader: the changed registry entries, then each article's graph as the
     pool returns it; collects problems, the records of the articles and the change."""
@@ -202,13 +218,20 @@ class _Loader:
             if not result.conforms:
                 self._fail(result)
                 continue
-            self.results[result.article_id] = result
             if not self.problems:
                 yield result.nquads
                 self._record_change(result)
-            result.nquads = b""  # the loader has it; keep only what the record needs
+            self.results[result.article_id] = self._kept(result)
         for article_id in self.plan.removed:
             self._record_change_removed(self.plan.previous.articles[article_id].graph)
+
+    def _kept(self, result) -> Mapped:
+        """What the record and the checks across articles need of a result (its graph and its
+        quotes are gone by now: memory holds a few numbers per article, not the corpus)."""
+        mapping, article = self.plan.mapping_stamps[result.article_id], self.plan.article_stamps.get(result.article_id)
+        digest = content_hash(mapping, article, [self.hashes[e] for e in result.entities])
+        return Mapped(result.graph, result.statements, result.quads, result.url, result.url_line,
+                      result.mapping_path, result.article_path, result.article_sha256, digest)
 
     def _entity_chunks(self):
         from .rdf import entity_quads, node_sources, serialize_nquads
@@ -307,9 +330,8 @@ def _record(plan: Plan, loader: _Loader, hashes: _EntityHashes, started: str) ->
     records = dict(plan.unchanged)
     for article_id, result in loader.results.items():
         mapping, article = plan.mapping_stamps[article_id], plan.article_stamps.get(article_id)
-        records[article_id] = ArticleRecord(
-            article_id, result.graph, content_hash(mapping, article, [hashes[e] for e in result.entities]),
-            mapping, article, result.statements, result.quads, result.url, result.url_line)
+        records[article_id] = ArticleRecord(article_id, result.graph, result.content_hash, mapping, article,
+                                            result.statements, result.quads, result.url, result.url_line)
     registry_hash = previous.registry_hash
     if plan.registry_changed:
         from hashlib import sha256
