@@ -245,6 +245,8 @@ def _edge_items(edges: list, disputes: dict) -> list[dict]:
                 "sources": sources, "width": width, "statements": statements}
         if any("disputes" in s for s in statements):
             item["disputed"] = True
+        if data.get("quoted") is False:  # a reduced page left its quotes out (page_store)
+            item["unquoted"] = True
         if roundness[index] is not None:
             item["roundness"] = roundness[index]
         items.append(item)
@@ -353,22 +355,36 @@ _PRECISION_LABELS = {
 }
 
 
-def page_meta(graph, selected: Selection, shown: Selection, *, focus, depth: int, title: str) -> dict:
-    """What the page says about itself: title, focus, and how much of the graph it shows; returns a dict."""
-    reduced = shown is not selected
-    notice = ""
+def page_meta(graph, selected: Selection, shown: Selection, *, focus, depth: int, title: str,
+              totals: tuple[int, int] | None = None) -> dict:
+    """What the page says about itself: title, focus, and how much of the graph it shows; returns a dict.
+
+    ``totals`` are the store's (entities, relations) when ``graph`` holds only the shown part
+    (:mod:`graph_model.page_store`). The notice says what is left out and how to see it: every
+    text in it is a number, so it needs no escaping beyond the template's.
+    """
+    reduced = len(shown.nodes) < len(selected.nodes)
+    parts = []
     if reduced:
-        notice = (f"Showing the {len(shown.nodes):,} most connected of {len(selected.nodes):,} "
-                  f"entities ({len(shown.edges):,} of {len(selected.edges):,} relations). "
-                  "Use focus or the filters to explore the rest.")
+        parts.append(f"Showing the {len(shown.nodes):,} most connected of {len(selected.nodes):,} "
+                     f"entities ({len(shown.edges):,} of {len(selected.edges):,} relations). "
+                     "Use focus or the filters to explore the rest (kg render --focus ENTITY, "
+                     "--type, --predicate, or a larger --max-nodes).")
+    unquoted = sum(1 for _, _, _, data in shown.edges if data.get("quoted") is False)
+    if unquoted:
+        parts.append(f"Quotes are included for {len(shown.edges) - unquoted:,} of the {len(shown.edges):,} "
+                     "relations shown (those of the most connected entities); render with --focus "
+                     "ENTITY to include the quotes of its relations.")
+    total_nodes, total_edges = totals or (graph.number_of_nodes(), graph.number_of_edges())
     return {
         "title": title,
         "focus": None if focus is None else str(focus),
         "depth": depth,
         "reduced": reduced,
-        "notice": notice,
-        "totalNodes": graph.number_of_nodes(),
-        "totalEdges": graph.number_of_edges(),
+        "notice": " ".join(parts),
+        "totalNodes": total_nodes,
+        "totalEdges": total_edges,
         "shownNodes": len(shown.nodes),
         "shownEdges": len(shown.edges),
+        "unquotedEdges": unquoted,
     }

@@ -72,15 +72,26 @@ def render_html(graph, *, focus: str | None = None, depth: int = 1, types: set[s
 def render_store_html(store, *, focus: str | None = None, depth: int = 1, types: set[str] | None = None,
                       predicates: set[str] | None = None, max_nodes: int = 2000,
                       title: str = "Knowledge graph") -> str:
-    """The page for ``store``; returns ``render_html(project_graph(store), ...)``.
+    """The page for ``store``: ``render_html(project_graph(store), ...)`` when the store has at
+    most ``max_nodes`` entities; above that, the part the page shows is chosen in the store and
+    only that part is projected (:mod:`graph_model.page_store`), so the cost follows the page,
+    not the corpus. Both give the same entities, relations and quotes; the larger page carries
+    the quotes of at most :data:`~graph_model.page_store.EVIDENCE_LIMIT` statements and says so.
 
     The numeric options are checked before the store is read, so a bad one fails at once.
     """
+    from .page_store import can_reduce, count_entities, store_page
     from .project import project_graph
 
     raise_all(number_problems(depth=depth, max_nodes=max_nodes))
-    return render_html(project_graph(store), focus=focus, depth=depth, types=types, predicates=predicates,
-                       max_nodes=max_nodes, title=title)
+    if not can_reduce(store) or count_entities(store) <= max_nodes:
+        return render_html(project_graph(store), focus=focus, depth=depth, types=types, predicates=predicates,
+                           max_nodes=max_nodes, title=title)
+    page = store_page(store, focus=focus, depth=depth, types=types, predicates=predicates, max_nodes=max_nodes)
+    payload = graph_payload(page.graph, page.shown)
+    payload["meta"] = page_meta(page.graph, page.selected, page.shown, focus=page.focus, depth=depth, title=title,
+                                totals=page.totals)
+    return assemble_page(payload, title=title)
 
 
 def assemble_page(payload: dict, *, title: str) -> str:

@@ -22,12 +22,8 @@ def check_arguments(graph, *, focus=None, depth: int = 1, max_nodes: int = 2000,
     otherwise give an empty page), a ``focus`` that names no entity (by :func:`resolve_focus`).
     """
     problems = number_problems(depth=depth, max_nodes=max_nodes)
-    if types:
-        known = {t.value for t in EntityType} | {str(d.get("type")) for _, d in graph.nodes(data=True)}
-        problems += _name_problems("type", "Types", types, known)
-    if predicates:
-        known = set(read_relations()) | {str(k) for _, _, k in graph.edges(keys=True)}
-        problems += _name_problems("predicate", "Predicates", predicates, known)
+    problems += filter_problems(types, predicates, lambda: {str(d.get("type")) for _, d in graph.nodes(data=True)},
+                                lambda: {str(k) for _, _, k in graph.edges(keys=True)})
     if focus is not None:
         try:
             focus = resolve_focus(graph, focus)
@@ -35,6 +31,18 @@ def check_arguments(graph, *, focus=None, depth: int = 1, max_nodes: int = 2000,
             problems.append(exc)
     raise_all(problems)
     return focus
+
+
+def filter_problems(types, predicates, graph_types, graph_predicates) -> list[UsageError]:
+    """The UsageErrors for type and predicate names that neither the vocabulary nor the graph
+    knows; ``graph_types()`` / ``graph_predicates()`` give the graph's names (called only when
+    that filter is given)."""
+    problems = []
+    if types:
+        problems += _name_problems("type", "Types", types, {t.value for t in EntityType} | set(graph_types()))
+    if predicates:
+        problems += _name_problems("predicate", "Predicates", predicates, set(read_relations()) | set(graph_predicates()))
+    return problems
 
 
 def number_problems(*, depth: int, max_nodes: int) -> list[UsageError]:
@@ -107,17 +115,24 @@ def select(graph, *, focus: str | None = None, depth: int = 1, types: set[str] |
     filter removes entities), and the focus entity is kept whatever its type, so a focus is
     never empty.
     """
-    keep = {n for n, data in graph.nodes(data=True)
-            if types is None or data.get("type") in types or n == focus}
     # the adjacency dicts rather than graph.edges(...) (a function call per edge) or graph.adj
     # (a read-only view, whose item views cost a generator step per neighbour): for networkx
     # graphs ``_adj`` is the plain {u: {v: {key: data}}} dict that graph.adj wraps
     adjacency = getattr(graph, "_adj", None)
     if not isinstance(adjacency, dict):
         adjacency = graph.adj
-    edges = [(u, v, k, data) for u, targets in adjacency.items() if u in keep
-             for v, keyed in targets.items() if v in keep
-             for k, data in keyed.items() if predicates is None or k in predicates]
+    edges = ((u, v, k, data) for u, targets in adjacency.items() for v, keyed in targets.items()
+             for k, data in keyed.items())
+    return select_edges({n: data.get("type") for n, data in graph.nodes(data=True)}, edges, focus=focus,
+                        depth=depth, types=types, predicates=predicates)
+
+
+def select_edges(node_types: dict, edges, *, focus=None, depth: int = 1, types: set[str] | None = None,
+                 predicates: set[str] | None = None) -> Selection:
+    """:func:`select` on a graph given as ``node_types`` (id -> type name) and ``edges``
+    (``(from, to, predicate key, data)``), as a store's skeleton gives it; returns a Selection."""
+    keep = {n for n, kind in node_types.items() if types is None or kind in types or n == focus}
+    edges = [e for e in edges if e[0] in keep and e[1] in keep and (predicates is None or e[2] in predicates)]
     if focus is not None:
         keep = neighbourhood(edges, focus, depth)
         edges = [e for e in edges if e[0] in keep and e[1] in keep]

@@ -59,7 +59,10 @@ function createDetails(model, panel, selectEntity, chooseStatement) {
   function statementList(e, back) {
     var ul = el("ul", "statements");
     e.statements.forEach(function (s) { ul.appendChild(statementItem(e, s, back)); });
-    if (!e.statements.length) ul.appendChild(el("li", "hint", "No statements recorded."));
+    // a reduced page of a large store leaves out the quotes of relations past its evidence limit
+    if (!e.statements.length) ul.appendChild(el("li", "hint", e.unquoted ?
+      "The quotes of this relation are not in this reduced page. Render it with --focus on one of its entities to include them." :
+      "No statements recorded."));
     return ul;
   }
 
