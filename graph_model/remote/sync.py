@@ -196,9 +196,10 @@ def sync_graphs(store, parts: Iterable, *, prune: bool = True, chunk_triples: in
     our graphs on the server that no part names are dropped (the ontology's excepted).
 
     Returns a :class:`SyncReport`. Raises StoreError naming the graph that failed and saying
-    that running again resumes; graphs recorded before it are not sent again.
+    that running again resumes; graphs recorded before it are not sent again. Example::
 
-    >>> # sync_graphs(RemoteStore.connect("http://127.0.0.1:7878"), parts_from_nquads(data))
+        report = sync_graphs(RemoteStore.connect("http://127.0.0.1:7878"), parts_from_nquads(data))
+        report.sent, report.skipped, report.dropped   # graph IRIs
     """
     if chunk_triples < 1:
         raise ValueError("chunk_triples must be at least 1")
