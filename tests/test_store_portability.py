@@ -206,6 +206,16 @@ def test_a_graph_store_without_an_update_endpoint_keeps_the_manifest_too(oxigrap
     assert (again.sent, len(again.skipped)) == ((), len(parts))
 
 
+def test_queries_over_many_graphs(server):
+    """Virtuoso names every graph of the query's dataset in a header of its reply: hundreds of them."""
+    store = server.store()
+    nquads = b"".join(f'<https://newsgraph.example/entity/e{i}> <urn:p> "{i}" '
+                      f'<https://newsgraph.example/article/many-{i:03d}> .\n'.encode() for i in range(300))
+    assert len(sync_graphs(store, parts_from_nquads(nquads)).sent) == 300
+    assert len(store) == 300
+    assert int(next(iter(store.query("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))["n"].value) == 300
+
+
 def test_virtuoso_answers_cut_at_its_row_limit_are_refused(virtuoso, seeds_curated):
     store = RemoteStore.connect(virtuoso.url, auth=(virtuoso.user, virtuoso.password))
     build_into(store, seeds_curated, shapes=False)

@@ -33,6 +33,12 @@ OPTIONS_HINT = ("Give the endpoints explicitly: on the command line --query-endp
 
 _MAX_MESSAGE = 2000  # characters of a server's error page kept in our message
 
+# Virtuoso echoes each default-graph-uri and named-graph-uri of a query in a header of its reply
+# (X-SPARQL-default-graph, X-SPARQL-named-graph): two per graph of ours, and http.client refuses
+# a reply with more than 100 headers, so past about 50 articles every query would fail. The
+# limit is a module global of http.client; it is raised when a client is made, not at import.
+_MAX_HEADERS = 10_000_000
+
 
 class Purpose(enum.Enum):
     """What a request is for; decides which of our errors an error status becomes."""
@@ -177,6 +183,7 @@ class HTTPClient:
     """Requests with a timeout, and credentials for every host they are sent to."""
 
     def __init__(self, timeout: float, credentials: tuple[str, str] | None):
+        http.client._MAXHEADERS = max(http.client._MAXHEADERS, _MAX_HEADERS)
         self.timeout = timeout
         self.credentials = credentials
         handlers = []
