@@ -10,6 +10,7 @@ workers and loading in this process run at the same time.
 
 from __future__ import annotations
 
+import gc
 import io
 import multiprocessing
 import os
@@ -56,9 +57,15 @@ def map_articles(paths: list[Path], registry: Corpus, *, shapes: bool = True, jo
     # fork: the workers inherit the registry instead of unpickling a copy each. The pool starts
     # all its workers at the first submit, before this process opens any store (and its threads).
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_set_registry, initargs=(registry,)) as pool:
-        yield from _bounded(lambda path: pool.submit(_map_in_worker, path, shapes), paths,
-                            IN_FLIGHT_PER_WORKER * jobs)
+    # Frozen objects are never scanned by the collector, so the workers do not write to (and
+    # copy) the pages of the registry they inherit just by collecting garbage.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_set_registry, initargs=(registry,)) as pool:
+            yield from _bounded(lambda path: pool.submit(_map_in_worker, path, shapes), paths,
+                                IN_FLIGHT_PER_WORKER * jobs)
+    finally:
+        gc.unfreeze()
 
 
 def _bounded(submit: Callable, items: Iterable, window: int) -> Iterator:
@@ -84,13 +91,21 @@ def _map_in_worker(path: Path, shapes: bool) -> ArticleGraph:
 class ChunkReader(io.RawIOBase):
     """A binary file over an iterator of byte chunks: what Oxigraph's bulk loader reads from.
 
+    With ``max_lines``, the file ends after the chunk that reaches that many lines (quads), and
+    :attr:`exhausted` says whether the iterator has more: the caller loads the rest with a new
+    reader over the same iterator. Oxigraph's bulk loader holds a whole load in memory while it
+    sorts it (about 1.3 KB per quad), so bounded loads keep the build's memory flat.
+
     An exception raised by the iterator is kept in :attr:`error` (the loader would only see an
     I/O error) and ends the stream; the caller re-raises it after the load.
     """
 
-    def __init__(self, chunks: Iterable[bytes]):
+    def __init__(self, chunks: Iterable[bytes], *, max_lines: int | None = None):
         self._chunks = iter(chunks)
         self._buffer = memoryview(b"")
+        self._lines = 0
+        self._max_lines = max_lines
+        self.exhausted = False
         self.error: BaseException | None = None
 
     def readable(self) -> bool:
@@ -98,14 +113,35 @@ class ChunkReader(io.RawIOBase):
 
     def readinto(self, target) -> int:
         while not self._buffer:
+            if self._max_lines is not None and self._lines >= self._max_lines:
+                return 0  # this load is full; the next reader goes on from here
             try:
-                self._buffer = memoryview(next(self._chunks))
+                chunk = next(self._chunks)
             except StopIteration:
+                self.exhausted = True
                 return 0
             except BaseException as exc:  # noqa: BLE001 - re-raised by the caller, see above
                 self.error = exc
+                self.exhausted = True
                 return 0
+            self._lines += chunk.count(b"\n")
+            self._buffer = memoryview(chunk)
         size = min(len(target), len(self._buffer))
         target[:size] = self._buffer[:size]
         self._buffer = self._buffer[size:]
         return size
+
+
+def bulk_load_chunks(store, chunks: Iterable[bytes], *, max_quads: int = 250_000) -> None:
+    """Load N-Quads ``chunks`` into ``store`` (pyoxigraph) in bulk loads of about ``max_quads``
+    quads each. Re-raises what the iterator raised."""
+    import pyoxigraph as ox
+
+    chunks = iter(chunks)
+    while True:
+        reader = ChunkReader(chunks, max_lines=max_quads)
+        store.bulk_load(reader, format=ox.RdfFormat.N_QUADS)
+        if reader.error is not None:
+            raise reader.error
+        if reader.exhausted:
+            return

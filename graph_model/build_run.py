@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .article_pool import ChunkReader, map_articles
+from .article_pool import bulk_load_chunks, map_articles
 from .build import GRAPH_HTML, BuildResult, build_lock, staging_dir, swap_in, sweep
 from .build_history import Change, moved_quotes, orphan_problems, patch_path, write_patch
 from .build_inputs import CACHE_DIRNAME, content_hash, entity_record_hash, list_seed_files, load_registry, \
@@ -84,15 +84,12 @@ def _build_in(staging: Path, plan: Plan, registry, hashes, changed_entities, res
     """
     previous = plan.previous
     out_dir = staging.parent
-    prev = store = loader = reader = None
+    prev = store = loader = None
     try:
         prev = GraphStore.open(out_dir / STORE_DIRNAME) if previous.number else None
         store = _new_store(plan, prev, staging / STORE_DIRNAME, changed_entities)
         loader = _Loader(plan, registry, prev, hashes, changed_entities, shapes, progress)
-        reader = ChunkReader(loader.chunks(results if first is None else chain([first], results)))
-        store.ox.bulk_load(reader, format=ox.RdfFormat.N_QUADS)
-        if reader.error is not None:
-            raise reader.error
+        bulk_load_chunks(store.ox, loader.chunks(results if first is None else chain([first], results)))
         problems += loader.problems + check_across_articles(plan, loader.results)
         if problems:
             raise ValidationFailed(sorted(set(problems)))
@@ -113,7 +110,7 @@ def _build_in(staging: Path, plan: Plan, registry, hashes, changed_entities, res
     finally:
         if loader is not None:
             loader.prev = None
-        prev = store = reader = None  # noqa: F841 - closes RocksDB before the folder moves or goes
+        prev = store = None  # noqa: F841 - closes RocksDB before the folder moves or goes
 
 
 class _EntityHashes(dict):

@@ -274,3 +274,35 @@ def test_a_build_shows_progress_on_a_terminal_and_nothing_in_a_script(tmp_path):
                              capture_output=True, text=True, env=env)
     stages = [line.split("s ", 1)[1] for line in verbose.stderr.splitlines()]
     assert stages == ["reading the entity registry", "mapping articles", "recording the build"]
+
+
+def test_loads_bounded_by_quads_give_the_store_one_load_gives(seed_build):
+    import pyoxigraph as ox
+
+    from graph_model.article_pool import bulk_load_chunks
+
+    lines = seed_build[2].splitlines(keepends=True)
+    chunks = [b"".join(lines[i:i + 500]) for i in range(0, len(lines), 500)]
+    one, bounded = ox.Store(), ox.Store()
+    bulk_load_chunks(one, iter(chunks), max_quads=10**9)
+    loads = []
+    original = ox.Store.bulk_load
+
+    class Counting:  # counts the bulk loads without changing them
+        def __init__(self, store):
+            self.store = store
+
+        def bulk_load(self, *args, **kwargs):
+            loads.append(1)
+            return original(self.store, *args, **kwargs)
+
+    bulk_load_chunks(Counting(bounded), iter(chunks), max_quads=1200)
+    assert set(one) == set(bounded) and len(one) > 0
+    assert len(loads) == -(-len(chunks) // 3)  # 500 lines a chunk: a load ends after the third
+
+    def failing():
+        yield chunks[0]
+        raise RuntimeError("mapping failed")
+
+    with pytest.raises(RuntimeError, match="mapping failed"):
+        bulk_load_chunks(ox.Store(), failing())
