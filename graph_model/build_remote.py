@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .build import DEFAULT_SEEDS, build_nquads
-from .remote.sync import Progress, SyncReport, ontology_part, parts_from_nquads, sync_graphs
+from .build import DEFAULT_SEEDS
+from .remote.sync import Progress, SyncReport, ontology_part, sync_graphs
 
 
 def build_into(store, seeds_dir: Path | str = DEFAULT_SEEDS, *, shapes: bool = True,
-               progress: Progress | None = None, **options) -> SyncReport:
+               progress: Progress | None = None, jobs: int | None = None, **options) -> SyncReport:
     """Validate ``seeds_dir`` and make ``store`` (a RemoteStore) hold its graphs and the ontology,
     sending only the graphs the server does not already hold as they are, and dropping the graphs
     of articles no longer in the seeds. ``options`` go to :func:`~.remote.sync.sync_graphs`
@@ -18,8 +18,12 @@ def build_into(store, seeds_dir: Path | str = DEFAULT_SEEDS, *, shapes: bool = T
     Returns the :class:`~.remote.sync.SyncReport`. Raises ValidationFailed (nothing sent) if the
     seeds are invalid, StoreError if the upload fails (running again resumes it).
     """
-    # Each graph's content hash is that of its triples, so an unchanged article is skipped
-    # whatever else changed in the corpus.
-    _, _, nquads = build_nquads(seeds_dir, shapes=shapes)
-    parts = [*parts_from_nquads(nquads), ontology_part()]
+    # Articles are mapped one at a time on the process pool and spooled to disk until the whole
+    # corpus is known to be valid (graph_model.graph_parts); each graph's content hash is that
+    # of its N-Quads, so an unchanged article is skipped whatever else changed in the corpus.
+    from itertools import chain
+
+    from .graph_parts import iter_graph_parts
+
+    parts = chain(iter_graph_parts(seeds_dir, shapes=shapes, jobs=jobs), [ontology_part()])
     return sync_graphs(store, parts, prune=True, progress=progress, **options)
