@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .build import DEFAULT_SEEDS
-from .remote.sync import Progress, SyncReport, ontology_part, sync_graphs
+from .progress import Progress
+from .remote.sync import SyncReport, ontology_part, sync_graphs
 
 
 def build_into(store, seeds_dir: Path | str = DEFAULT_SEEDS, *, shapes: bool = True,
@@ -13,7 +14,8 @@ def build_into(store, seeds_dir: Path | str = DEFAULT_SEEDS, *, shapes: bool = T
     """Validate ``seeds_dir`` and make ``store`` (a RemoteStore) hold its graphs and the ontology,
     sending only the graphs the server does not already hold as they are, and dropping the graphs
     of articles no longer in the seeds. ``options`` go to :func:`~.remote.sync.sync_graphs`
-    (``chunk_triples``, ``retries``, ``retry_delay``).
+    (``chunk_triples``, ``retries``, ``retry_delay``); ``progress`` (graph_model.progress) hears of
+    the articles mapped and the graphs sent.
 
     Returns the :class:`~.remote.sync.SyncReport`. Raises ValidationFailed (nothing sent) if the
     seeds are invalid, StoreError if the upload fails (running again resumes it).
@@ -25,5 +27,20 @@ def build_into(store, seeds_dir: Path | str = DEFAULT_SEEDS, *, shapes: bool = T
 
     from .graph_parts import iter_graph_parts
 
-    parts = chain(iter_graph_parts(seeds_dir, shapes=shapes, jobs=jobs), [ontology_part()])
-    return sync_graphs(store, parts, prune=True, progress=progress, **options)
+    progress = progress or Progress()
+    parts = chain(iter_graph_parts(seeds_dir, shapes=shapes, jobs=jobs, progress=progress), [ontology_part()])
+
+    def sending(action: str, graph: str, triples: int) -> None:
+        progress.advance(1, **{f"graphs {action}": 1}, triples=triples)
+
+    return sync_graphs(store, _announced(parts, progress), prune=True, progress=sending, **options)
+
+
+def _announced(parts, progress: Progress):
+    """``parts``, telling ``progress`` when the upload starts (after the corpus was validated)."""
+    first = True
+    for part in parts:
+        if first:
+            progress.start("sending graphs")
+            first = False
+        yield part

@@ -17,9 +17,10 @@ from .queries import read_internal_query
 from .results import QueryResult
 
 
-def export_bytes(store, format_name: str | Format) -> bytes:
+def export_bytes(store, format_name: str | Format, *, progress=None) -> bytes:
     """The graph in an export format of the registry, deterministically: the same store gives
-    byte-identical output.
+    byte-identical output. ``progress`` (graph_model.progress) hears of the quads written, for
+    the RDF formats of the embedded store.
 
     Raises UsageError for a format ``kg export`` does not write.
     """
@@ -32,6 +33,10 @@ def export_bytes(store, format_name: str | Format) -> bytes:
     if export_format.kind is Kind.TOOL:
         module, function = _TOOL_WRITERS[export_format]
         return getattr(importlib.import_module(f".{module}", __package__), function)(store)
+    from .store import GraphStore
+
+    if progress is not None and isinstance(store, GraphStore):
+        return store.dump(export_format, progress=progress)
     return store.dump(export_format)
 
 

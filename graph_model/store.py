@@ -145,7 +145,7 @@ class GraphStore:
         except (OSError, ValueError) as exc:
             raise QueryError(f"query failed: {exc}") from exc
 
-    def dump(self, export_format: Format) -> bytes:
+    def dump(self, export_format: Format, *, progress=None) -> bytes:
         """The whole dataset in an RDF format of the registry; for graph-less formats, the union
         of all graphs, sorted. Raises ValueError for a format that is not RDF."""
         fmt = Format(export_format).rdf_format
@@ -154,9 +154,9 @@ class GraphStore:
         if fmt.supports_datasets:
             prefixes = {"prefixes": PREFIXES} if export_format is Format.TRIG else {}
             # the build's record carries times: it stays out of the (deterministic) exports
-            return escape_line_ends(ox.serialize(self.data_quads(), format=fmt, **prefixes) or b"",
-                                    Format(export_format))
-        triples = sorted({(q.subject, q.predicate, q.object) for q in self.data_quads()}, key=str)
+            return escape_line_ends(ox.serialize(_counted(self.data_quads(), progress), format=fmt, **prefixes)
+                                    or b"", Format(export_format))
+        triples = sorted({(q.subject, q.predicate, q.object) for q in _counted(self.data_quads(), progress)}, key=str)
         return write_rdf((ox.Triple(*t) for t in triples), Format(export_format))
 
     def as_rdflib(self):
@@ -171,6 +171,23 @@ class GraphStore:
         for prefix, namespace in PREFIXES.items():
             dataset.bind(prefix, namespace)
         return dataset
+
+
+def _counted(quads, progress, *, every: int = 100_000):
+    """``quads``, telling ``progress`` (graph_model.progress) every ``every`` of them."""
+    if progress is None:
+        yield from quads
+        return
+    progress.start("exporting")
+    count = 0
+    for quad in quads:
+        yield quad
+        count += 1
+        if count == every:
+            progress.advance(count, quads=count)
+            count = 0
+    progress.advance(count, quads=count)
+    progress.finish()
 
 
 def is_store_url(location) -> bool:

@@ -264,6 +264,9 @@ def test_a_build_shows_progress_on_a_terminal_and_nothing_in_a_script(tmp_path):
     shown = _run_on_a_terminal([str(KG), "build", "--seeds", str(seeds), "--out", str(tmp_path / "a"), "--no-render"],
                                env)
     assert "mapping articles" in shown and "/30" in shown and "quads" in shown
+    exported = _run_on_a_terminal([str(KG), "export", "--out", str(tmp_path / "a"), "--format", "nquads",
+                                   "-o", str(tmp_path / "a.nq")], env)
+    assert "exporting" in exported and "quads" in exported and "wrote" in exported
     piped = subprocess.run([KG, "build", "--seeds", seeds, "--out", tmp_path / "b", "--no-render"],
                            capture_output=True, text=True, env=env)
     assert piped.returncode == 0 and piped.stderr == "" and piped.stdout.startswith("built ")

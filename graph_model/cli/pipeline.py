@@ -63,19 +63,21 @@ def build(seeds_dir, out_dir, no_shapes, no_render, full, jobs, quiet, verbose, 
     """
     from ..build import build as run_build
     from ..build_remote import build_into
+    from ..progress import terminal_progress
 
+    progress = terminal_progress(quiet=quiet, verbose=verbose)
     if store_url or query_endpoint:
         target = open_target(out_dir, store_url, query_endpoint, update_endpoint, graph_store_endpoint)
         from ..remote.sync import format_sync_report
 
-        report = build_into(target, seeds_dir, shapes=not no_shapes)
-        click.echo(f"{format_sync_report(report, store_url or query_endpoint)}; the store now holds "
-                   f"{len(target)} quads in our graphs")
+        report = build_into(target, seeds_dir, shapes=not no_shapes, jobs=jobs, progress=progress)
+        progress.finish()
+        if not quiet:
+            click.echo(f"{format_sync_report(report, store_url or query_endpoint)}; the store now holds "
+                       f"{len(target)} quads in our graphs")
         return
-    from ..progress import terminal_progress
-
     result = run_build(seeds_dir, out_dir, shapes=not no_shapes, render=not no_render, full=full, jobs=jobs,
-                       progress=terminal_progress(quiet=quiet, verbose=verbose))
+                       progress=progress)
     if not quiet:
         click.echo(format_build_result(result))
 
@@ -96,7 +98,8 @@ def format_build_result(result) -> str:
               default="trig", show_default=True, help="Serialisation.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
 @out_option
-def export(export_format, output, out_dir):
+@verbosity_options
+def export(export_format, output, out_dir, quiet, verbose):
     """Export the built graph: RDF (turtle, trig, nquads, jsonld, ntriples, rdfxml), a network (graphml; gexf,
     dynamic for Gephi's timeline), or what analysts' tools read.
 
@@ -120,9 +123,13 @@ def export(export_format, output, out_dir):
     from ..files import write_atomically
     from ..store import open_store
 
-    data = export_bytes(open_store(out_dir), export_format)
+    from ..progress import terminal_progress
+
+    data = export_bytes(open_store(out_dir), export_format, progress=terminal_progress(quiet=quiet, verbose=verbose))
     if output:
-        click.echo(f"wrote {output} ({write_atomically(output, data)} bytes)", err=True)
+        written = write_atomically(output, data)
+        if not quiet:
+            click.echo(f"wrote {output} ({written} bytes)", err=True)
     else:
         sys.stdout.buffer.write(data)
 
