@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import io
+import itertools
 import multiprocessing
 import os
 from collections import deque
@@ -23,7 +24,7 @@ from .article_graph import ArticleGraph, map_article
 from .corpus import Corpus
 
 # Below this many articles a pool costs more (starting workers) than it saves.
-MIN_ARTICLES_FOR_POOL = 24
+MIN_ARTICLES_FOR_POOL = 8
 IN_FLIGHT_PER_WORKER = 4
 
 _worker_registry: Corpus | None = None
@@ -56,25 +57,38 @@ def map_articles(paths: list[Path], registry: Corpus, *, shapes: bool = True, jo
         return
     # fork: the workers inherit the registry instead of unpickling a copy each. The pool starts
     # all its workers at the first submit, before this process opens any store (and its threads).
+    # The first article is mapped here: it fills this process's caches (the shapes compiled, the
+    # ontology indexed, the date patterns of the language from CLDR), which the workers then
+    # inherit instead of each building its own.
+    first = map_article(paths[0], registry, shapes=shapes)
     context = multiprocessing.get_context("fork")
     # Frozen objects are never scanned by the collector, so the workers do not write to (and
     # copy) the pages of the registry they inherit just by collecting garbage.
     gc.freeze()
     try:
         with ProcessPoolExecutor(jobs, mp_context=context, initializer=_set_registry, initargs=(registry,)) as pool:
-            yield from _bounded(lambda path: pool.submit(_map_in_worker, path, shapes), paths,
-                                IN_FLIGHT_PER_WORKER * jobs)
+            # Submitting starts the workers, before the caller (given the first result) opens a
+            # store: a fork never copies RocksDB's threads.
+            rest = _bounded(lambda path: pool.submit(_map_in_worker, path, shapes), paths[1:],
+                            IN_FLIGHT_PER_WORKER * jobs)
+            yield first
+            yield from rest
     finally:
         gc.unfreeze()
 
 
 def _bounded(submit: Callable, items: Iterable, window: int) -> Iterator:
-    """Results of ``submit(item)`` futures in order, with at most ``window`` pending."""
-    pending: deque = deque()
+    """Results of ``submit(item)`` futures in order, with at most ``window`` pending. The first
+    ``window`` are submitted at once, when this is called."""
+    items = iter(items)
+    pending = deque(submit(item) for item in itertools.islice(items, window))
+    return _drain(submit, items, pending)
+
+
+def _drain(submit: Callable, items: Iterator, pending: deque) -> Iterator:
     for item in items:
+        yield pending.popleft().result()
         pending.append(submit(item))
-        if len(pending) >= window:
-            yield pending.popleft().result()
     while pending:
         yield pending.popleft().result()
 

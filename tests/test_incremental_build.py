@@ -309,3 +309,15 @@ def test_loads_bounded_by_quads_give_the_store_one_load_gives(seed_build):
 
     with pytest.raises(RuntimeError, match="mapping failed"):
         bulk_load_chunks(ox.Store(), failing())
+
+
+def test_the_article_step_runs_on_any_executor_and_gives_the_same_store(tmp_path):
+    from concurrent.futures import ProcessPoolExecutor
+
+    seeds = _many_articles(tmp_path / "seeds", copies=2)
+    build(seeds, tmp_path / "alone", render=False, jobs=1)
+    build(seeds, tmp_path / "pool", render=False, jobs=2)
+    with ProcessPoolExecutor(2) as executor:  # any concurrent.futures executor: arguments are pickled
+        build(seeds, tmp_path / "executor", render=False, executor=executor)
+    alone = _export(tmp_path / "alone")
+    assert _export(tmp_path / "pool") == alone == _export(tmp_path / "executor")
