@@ -147,9 +147,9 @@ def _check_graph(quads: list, mapping, article, corpus: Corpus, used) -> list[Pr
 
     context = [quad for e in used if e in corpus.entities for quad in _entity_quads(corpus.entities[e])]
     sources = node_sources(Corpus(corpus.seeds_dir, {article.id: article}, {}, [mapping], []))
-    problems = check_graph([*quads, *context], sources=sources)
-    # The registry's own nodes are checked once for the whole build (the entity graph), not
-    # again with every article that uses them.
+    # The registry's own nodes are context: checked once for the whole build (the entity graph),
+    # not again with every article that uses them.
+    problems = check_graph(quads, context=context, sources=sources)
     return [p for p in problems if p.path == mapping.path]
 
 

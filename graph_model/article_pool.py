@@ -66,7 +66,8 @@ def map_articles(paths: list[Path], registry: Corpus, *, shapes: bool = True, jo
     # copy) the pages of the registry they inherit just by collecting garbage.
     gc.freeze()
     try:
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_set_registry, initargs=(registry,)) as pool:
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_set_registry,
+                                 initargs=(registry, os.getpid())) as pool:
             # Submitting starts the workers, before the caller (given the first result) opens a
             # store: a fork never copies RocksDB's threads.
             rest = _bounded(lambda path: pool.submit(_map_in_worker, path, shapes), paths[1:],
@@ -93,9 +94,25 @@ def _drain(submit: Callable, items: Iterator, pending: deque) -> Iterator:
         yield pending.popleft().result()
 
 
-def _set_registry(registry: Corpus) -> None:
+def _set_registry(registry: Corpus, parent: int) -> None:
     global _worker_registry
     _worker_registry = registry
+    _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel end this worker when its parent dies, however it dies (kill -9 of a
+    build must not leave its workers waiting forever)."""
+    import ctypes
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the workers end when their queue closes
+        return
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
 
 
 def _map_in_worker(path: Path, shapes: bool) -> ArticleGraph:
@@ -154,7 +171,10 @@ def bulk_load_chunks(store, chunks: Iterable[bytes], *, max_quads: int = 250_000
     chunks = iter(chunks)
     while True:
         reader = ChunkReader(chunks, max_lines=max_quads)
-        store.bulk_load(reader, format=ox.RdfFormat.N_QUADS)
+        # lenient: the loader skips validating IRIs and language tags again. Every chunk is
+        # pyoxigraph's own serialisation of terms it validated when the mapping made them
+        # (NamedNode and Literal refuse invalid ones), and parsing is most of a load's time.
+        store.bulk_load(reader, format=ox.RdfFormat.N_QUADS, lenient=True)
         if reader.error is not None:
             raise reader.error
         if reader.exhausted:

@@ -18,6 +18,7 @@ UsageError when it is compiled.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -108,12 +109,16 @@ def _closure(start, edges: Callable) -> set:
 
 
 def check_graph(quads: Iterable, *, sources: Mapping[str, tuple[Path, int | None]] | None = None,
-                shapes: Shapes | Graph | None = None) -> list[Problem]:
+                shapes: Shapes | Graph | None = None, context: Iterable = ()) -> list[Problem]:
     """Check ``quads`` (pyoxigraph ``Quad`` or ``Triple`` objects, as :func:`pyoxigraph.parse`
     yields them; graph names are ignored: the shapes are about each resource wherever it lives)
     plus the ontology against ``shapes`` (default: ``shapes.ttl``); returns what
     :func:`graph_model.shapes.check_shapes` returns for the same data: one Problem per violation,
     sorted, located through ``sources``.
+
+    ``context``: more quads the checks read (say, the registry entries an article's statements
+    name, for ``sh:class``) whose subjects are not checked themselves: they are checked once, on
+    their own graph.
 
     >>> from pyoxigraph import Literal, NamedNode, Triple
     >>> from graph_model.vocabulary import KG, SKOS
@@ -127,10 +132,12 @@ def check_graph(quads: Iterable, *, sources: Mapping[str, tuple[Path, int | None
         shapes = default_shapes()
     elif not isinstance(shapes, Shapes):
         shapes = compile_shapes(shapes)
-    graph = _Graph(quads, _ontology_index())
+    context = list(context)
+    graph = _Graph(itertools.chain(quads, context), _ontology_index())
+    skip = {quad.subject for quad in context}
     found = []
     for shape in shapes.shapes:
-        for focus in _focus_nodes(graph, shape):
+        for focus in _focus_nodes(graph, shape) - skip:
             for rules in shape.rules:
                 values = graph.values(focus, rules.path) if rules.path else (focus,)
                 for (name, check), message in zip(rules.constraints, rules.messages):

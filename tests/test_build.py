@@ -140,11 +140,29 @@ def test_kill_9_of_kg_build_midway_keeps_the_previous_outputs_and_the_next_build
         process.kill()
         process.wait()
     assert process.returncode == -signal.SIGKILL, "the build finished before it could be killed"
+    assert _processes_naming(out, within=5.0) == [], "the build's workers outlived it"
     assert len(_leftovers(out)) == 1  # its staging directory
     assert _snapshot(out) == before
     build(tiny_seeds, out, render=False)
     assert _leftovers(out) == []
     assert _snapshot(out) == before
+
+
+def _processes_naming(path: Path, *, within: float) -> list[str]:
+    """The command lines of live processes that name ``path``, once none is left or after ``within`` s."""
+    deadline = time.monotonic() + within
+    while True:
+        found = []
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            try:
+                text = cmdline.read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+            except OSError:
+                continue
+            if str(path) in text and "zombie" not in (cmdline.parent / "status").read_text(errors="replace")[:200]:
+                found.append(text)
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
 
 
 def _copies_of_the_seeds(root: Path, *, copies: int) -> Path:

@@ -286,3 +286,16 @@ def test_check_time_grows_linearly_with_the_graph(tiny):
     finally:
         gc.unfreeze()
     assert large < 6 * small, f"300 statements: {small:.4f} s, 1200: {large:.4f} s"
+
+
+def test_context_quads_are_read_but_not_checked():
+    from pyoxigraph import Literal, NamedNode, Quad
+
+    from graph_model.shacl_core import check_graph
+    from graph_model.vocabulary import KG, SKOS
+
+    x = NamedNode("https://newsgraph.example/entity/x")
+    g = NamedNode("https://newsgraph.example/graph/entities")
+    broken = [Quad(x, NamedNode(KG.entityType), NamedNode(KG.Person), g), Quad(x, NamedNode(SKOS.prefLabel), Literal(""), g)]
+    assert check_graph(broken)  # checked as data: the empty label is reported
+    assert check_graph([], context=broken) == []  # read as context only: not checked again
