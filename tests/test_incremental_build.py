@@ -321,3 +321,28 @@ def test_the_article_step_runs_on_any_executor_and_gives_the_same_store(tmp_path
         build(seeds, tmp_path / "executor", render=False, executor=executor)
     alone = _export(tmp_path / "alone")
     assert _export(tmp_path / "pool") == alone == _export(tmp_path / "executor")
+
+
+def test_each_build_records_a_prov_activity_that_exports_leave_out(seeds_copy, tmp_path):
+    out = tmp_path / "out"
+    build(seeds_copy, out, render=False)
+    _edit(_mapping(seeds_copy), f'quote: "{QUOTE}"', 'quote: "Lukashenko suggests launching discussion on new Helsinki Process"')
+    build(seeds_copy, out, render=False)
+    store = open_store(out)
+    rows = store.query("""
+        PREFIX b: <https://newsgraph.example/build/vocabulary#>
+        SELECT ?activity ?previous ?replaced ?started ?tool (COUNT(DISTINCT ?input) AS ?inputs) WHERE {
+          GRAPH <https://newsgraph.example/build/2> {
+            ?activity a prov:Activity ; prov:wasInformedBy ?previous ; b:replacedGraph ?replaced ;
+                      prov:startedAtTime ?started ; prov:wasAssociatedWith ?tool ; prov:used ?input .
+          }
+        } GROUP BY ?activity ?previous ?replaced ?started ?tool""")
+    (row,) = list(rows)
+    assert row["activity"].value == "https://newsgraph.example/build/2"
+    assert row["previous"].value == "https://newsgraph.example/build/1"
+    assert row["replaced"].value == f"https://newsgraph.example/article/{ARTICLE_001}"
+    assert row["tool"].value.startswith("https://newsgraph.example/tool/graph-model/")
+    assert int(row["inputs"].value) == len(CURATED_ARTICLES) + 1  # every article's content hash, and the registry's
+    for fmt in ("nquads", "trig"):
+        assert b"newsgraph.example/build/" not in export_bytes(store, fmt)
+    assert len(store) == sum(1 for q in store.ox if not q.graph_name.value.startswith("https://newsgraph.example/build/"))
