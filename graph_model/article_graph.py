@@ -101,7 +101,7 @@ def map_article(mapping_path: Path, registry: Corpus, *, shapes: bool = True) ->
         if result.problems:
             return result
     result.nquads = data
-    result.quads = len(quads)
+    result.quads = len(set(quads))  # as the store counts: a triple two statements state is one quad
     return result
 
 

@@ -49,6 +49,7 @@ def test_an_edit_redoes_one_article_and_gives_the_full_builds_bytes(seeds_copy, 
     out = tmp_path / "out"
     first = build(seeds_copy, out, render=False)
     assert (first.number, len(first.added), first.changed, first.removed) == (1, len(CURATED_ARTICLES), (), ())
+    assert first.quads == len(open_store(out))  # counted as the store counts them
     _edit(_mapping(seeds_copy), f'quote: "{QUOTE}"', 'quote: "Lukashenko suggests launching discussion on new Helsinki Process"')
     second = build(seeds_copy, out, render=False)
     assert (second.number, second.added, second.changed, second.removed) == (2, (), (ARTICLE_001,), ())
