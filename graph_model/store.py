@@ -151,6 +151,14 @@ class GraphStore:
         fmt = Format(export_format).rdf_format
         if fmt is None:
             raise ValueError(f"{export_format} is not an RDF format")
+        if export_format is Format.NQUADS:
+            # Oxigraph writes the dataset at Rust speed; the build's few lines are cut out after.
+            if progress is not None:
+                progress.start("exporting")
+            data = drop_build_lines(self.ox.dump(format=fmt))
+            if progress is not None:
+                progress.finish()
+            return escape_line_ends(data, Format.NQUADS)
         if fmt.supports_datasets:
             prefixes = {"prefixes": PREFIXES} if export_format is Format.TRIG else {}
             # the build's record carries times: it stays out of the (deterministic) exports
@@ -171,6 +179,36 @@ class GraphStore:
         for prefix, namespace in PREFIXES.items():
             dataset.bind(prefix, namespace)
         return dataset
+
+
+_BUILD_GRAPH = b" <" + BUILD_NS.encode()
+
+
+def drop_build_lines(nquads: bytes) -> bytes:
+    r"""``nquads`` without the lines whose graph is one of the build's own (graph_model.build_state).
+
+    A line is dropped only if the build graph's IRI is its last term (`` <IRI> .`` then the line
+    end): the same text inside a literal of another line is kept.
+
+    >>> drop_build_lines(b'<a> <p> "x <https://newsgraph.example/build/1> ." <g> .\n'
+    ...                  b'<b> <p> <https://newsgraph.example/build/1> <https://newsgraph.example/build/2> .\n'
+    ...                  b'<c> <p> <o> <g> .\n')
+    b'<a> <p> "x <https://newsgraph.example/build/1> ." <g> .\n<c> <p> <o> <g> .\n'
+    """
+    kept, start, at = [], 0, nquads.find(_BUILD_GRAPH)
+    while at >= 0:
+        end = nquads.find(b"\n", at)
+        end = len(nquads) if end < 0 else end + 1
+        close = nquads.find(b">", at)
+        if nquads[close + 1:end] in (b" .\n", b" ."):
+            line = nquads.rfind(b"\n", 0, at) + 1
+            kept.append(nquads[start:line])
+            start = end
+            at = nquads.find(_BUILD_GRAPH, end)
+        else:  # a build IRI as subject or object, or inside a literal: look further along
+            at = nquads.find(_BUILD_GRAPH, close)
+    kept.append(nquads[start:])
+    return b"".join(kept)
 
 
 def _counted(quads, progress, *, every: int = 100_000):
