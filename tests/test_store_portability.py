@@ -241,3 +241,15 @@ def test_the_oxigraph_server_has_no_row_limit(oxigraph_servers, seeds_curated):
     build_into(store, seeds_curated, shapes=False)
     assert len(list(store.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }"))) == len(store) > 1000
     assert len(list(ox.parse(store.dump(ExportFormat.NQUADS), format=ox.RdfFormat.N_QUADS))) == len(store)
+
+
+def test_the_oxigraph_server_is_sent_chunks_for_its_bulk_loader(server, seeds_copy):
+    with FlakyProxy(server.url, server.store_path) as proxy:
+        url = proxy.url("/sparql" if server.name == "virtuoso" else "")
+        kg_build(server, seeds_copy, url)
+        posts = [path for method, path, status in proxy.requests if method == "POST" and server.store_path in path]
+    assert posts
+    # only the Oxigraph server knows these parameters: another server is sent plain Graph Store requests
+    bulk = server.name == "oxigraph"
+    assert all(("no_transaction=" in path) is bulk for path in posts), posts
+    assert_same_answers(server.store(), embedded_store(seeds_copy))

@@ -20,7 +20,7 @@ from .answers import GRAPH_ACCEPT, accept_for, check_complete, parse_answer, par
 from .discovery import find_endpoints
 from .http import Action, HTTPClient, Purpose, with_params
 from .sync import ontology_part, parts_from_graphs, sync_graphs
-from .writer import MANIFEST_GRAPH, OUR_GRAPHS_PREFIX, GraphWriter, group_by_graph
+from .writer import MANIFEST_GRAPH, OUR_GRAPHS_PREFIX, OXIGRAPH_BULK, GraphWriter, group_by_graph
 
 _LIST_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { } }"
 # For servers on which an empty GRAPH pattern matches nothing: slower, so only a fallback.
@@ -225,5 +225,6 @@ class RemoteStore:
 
     def _writer(self) -> GraphWriter:
         # Made per write, so that endpoints set on the store after construction are used.
+        bulk = OXIGRAPH_BULK if self.layout == "Oxigraph server" else None
         return GraphWriter(self._http, query_url=self.query_url, store_url=self.store_url,
-                           update_url=self.update_url)
+                           update_url=self.update_url, append_params=bulk)

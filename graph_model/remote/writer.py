@@ -56,11 +56,13 @@ class GraphWriter:
     """Replaces and drops named graphs through ``store_url`` (Graph Store Protocol), else
     ``update_url`` (SPARQL Update). ``query_url`` only names the server in messages."""
 
-    def __init__(self, http: HTTPClient, *, query_url: str, store_url: str | None, update_url: str | None):
+    def __init__(self, http: HTTPClient, *, query_url: str, store_url: str | None, update_url: str | None,
+                 append_params: dict[str, str] | None = None):
         self.http = http
         self.query_url = query_url
         self.store_url = store_url
         self.update_url = update_url
+        self.append_params = append_params or {}  # extra query parameters of a Graph Store POST
 
     def put_graph(self, graph: str, triples: list[ox.Triple]) -> None:
         """Make ``graph`` on the server hold exactly ``triples``. Raises StoreError."""
@@ -82,7 +84,7 @@ class GraphWriter:
         body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
         action = _writing(graph)
         if self.store_url is not None:
-            url = with_params(self.store_url, {"graph": graph})
+            url = with_params(self.store_url, {"graph": graph, **self.append_params})
             reply = self.http.request("POST", url, action, data=body, headers={"Content-Type": _NTRIPLES},
                                       allow=(415,))
             if reply.status == 415:
@@ -105,6 +107,13 @@ class GraphWriter:
         body = urllib.parse.urlencode({"update": sparql_update}).encode("ascii")
         self.http.request("POST", self.update_url, _writing(graph), data=body,
                           headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+
+OXIGRAPH_BULK = {"no_transaction": "", "lenient": ""}
+"""What the Oxigraph server's Graph Store takes to load a POST through its bulk loader, about
+twice as fast as in a transaction. Safe for kg build --store: a chunk cut off half-loaded belongs to
+a graph whose hash the manifest does not record yet, so the next run replaces that graph whole; and
+the triples are pyoxigraph's serialisation of terms it validated (what ``lenient`` skips)."""
 
 
 def _writing(graph: str) -> Action:
