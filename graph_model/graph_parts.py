@@ -37,6 +37,7 @@ def iter_graph_parts(seeds_dir: Path | str, *, shapes: bool = True, jobs: int | 
     """Every graph the seeds give, validated first (raises ValidationFailed, having yielded
     nothing, if any problem is found)."""
     from .build_plan import Plan, check_across_articles
+    from .build_run import Mapped
     from .build_state import BuildState
     from .rdf import entity_quads, node_sources, serialize_nquads
     from .validate import ValidationReport, check_registry
@@ -67,8 +68,10 @@ def iter_graph_parts(seeds_dir: Path | str, *, shapes: bool = True, jobs: int | 
                 continue
             index.append((result.graph, spool.tell(), len(result.nquads)))
             spool.write(result.nquads)
-            result.nquads = b""
-            results[result.article_id] = result
+            # only what the checks across articles read: memory holds a few fields per article
+            results[result.article_id] = Mapped(result.graph, result.statements, result.quads, result.url,
+                                                result.url_line, result.mapping_path, result.article_path,
+                                                result.article_sha256, "")
         plan = Plan(files, BuildState(), True, sorted(files.mappings), {}, [], {}, {}, {}, "")
         problems += check_across_articles(plan, results)
         if problems:
