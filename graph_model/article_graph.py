@@ -153,9 +153,11 @@ def _check_graph(quads: list, mapping, article, corpus: Corpus, used) -> list[Pr
     return [p for p in problems if p.path == mapping.path]
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=4096)
 def _entity_quads(entity) -> tuple:
-    """An entry's quads, made once per process: the busiest entities are in thousands of articles."""
+    """An entry's quads, made once per process for the busiest entries (in thousands of articles
+    each); a small cache, as every worker holds its own (at a million statements, 65,536 entries
+    cost each worker about 90 MB)."""
     from .rdf import entity_quads
 
     return tuple(entity_quads([entity]))
