@@ -249,7 +249,7 @@ def run_named_query(store, name: str, params: dict[str, str] | None = None, *,
 class ResultPage:
     """One page of a named query's rows: ``result`` holds at most ``limit`` rows, starting at
     row ``offset`` (0-based) of the whole result, which is in a total order (see
-    :func:`graph_model.sparql_text.with_page`)."""
+    :func:`graph_model.sparql_paging.with_page`)."""
 
     result: object
     """A :class:`~graph_model.results.QueryResult` with this page's rows."""
@@ -280,7 +280,7 @@ def page_named_query(store, name: str, params: dict[str, str] | None = None, *, 
     graph_model.errors.UsageError: the page size must be a whole number, 1 or more, not 0.
     """
     from .results import QueryResult
-    from .sparql_text import with_page
+    from .sparql_paging import with_page
 
     if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 1):
         raise UsageError(f"the page size must be a whole number, 1 or more, not {limit!r}.")

@@ -1,4 +1,4 @@
-"""Named queries page their results: the SPARQL-text rule (sparql_text.with_page), the library
+"""Named queries page their results: the SPARQL-text rule (sparql_paging.with_page), the library
 (queries.page_named_query), `kg query --limit --offset` and `kg serve`'s /queries/NAME."""
 
 import json
@@ -16,7 +16,7 @@ from graph_model.build import build
 from graph_model.errors import UsageError
 from graph_model.queries import page_named_query, read_named_queries, run_named_query
 from graph_model.results import QueryResult
-from graph_model.sparql_text import with_page
+from graph_model.sparql_paging import with_page
 from graph_model.store import GraphStore, open_store
 
 from .conftest import kg_serve
