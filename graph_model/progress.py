@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 
 
@@ -46,6 +47,8 @@ class TerminalProgress(Progress):
         self._shown = False
         self._task = None
         self._counts: dict[str, int] = {}
+        self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()
 
     def start(self, what: str, total: int | None = None) -> None:
         self._counts = {}
@@ -53,6 +56,12 @@ class TerminalProgress(Progress):
             self._bar.remove_task(self._task)
         self._task = self._bar.add_task(what, total=total, counts="")
         self.note(what)
+        # A stage may be one long call that never advances (Oxigraph writing an export): the bar
+        # then appears when the delay is up all the same, and rich keeps its clock running.
+        if self._draws and not self._shown and self._timer is None:
+            self._timer = threading.Timer(max(0.0, self._delay - (time.monotonic() - self._begun)), self._show)
+            self._timer.daemon = True
+            self._timer.start()
 
     def advance(self, steps: int = 1, **counts: int) -> None:
         for name, value in counts.items():
@@ -62,17 +71,26 @@ class TerminalProgress(Progress):
         text = "  ".join(f"{value:,} {name}" for name, value in self._counts.items())
         self._bar.update(self._task, advance=steps, counts=text)
         if self._draws and not self._shown and time.monotonic() - self._begun >= self._delay:
-            self._bar.start()
-            self._shown = True
+            self._show()
+
+    def _show(self) -> None:
+        with self._lock:
+            if not self._shown:
+                self._bar.start()
+                self._shown = True
 
     def note(self, text: str) -> None:
         if self._verbose:
             self._console.print(f"[dim]{time.monotonic() - self._begun:7.2f}s[/dim] {text}", highlight=False)
 
     def finish(self) -> None:
-        if self._shown:
-            self._bar.stop()
-            self._shown = False
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            if self._shown:
+                self._bar.stop()
+                self._shown = False
 
 
 def terminal_progress(*, quiet: bool = False, verbose: bool = False) -> Progress:

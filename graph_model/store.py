@@ -157,6 +157,8 @@ class GraphStore:
                 progress.start("exporting")
             data = drop_build_lines(self.ox.dump(format=fmt))
             if progress is not None:
+                lines = data.count(b"\n")
+                progress.advance(lines, quads=lines)
                 progress.finish()
             return escape_line_ends(data, Format.NQUADS)
         if fmt.supports_datasets:
