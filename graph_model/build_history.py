@@ -249,7 +249,7 @@ def build_diff(out_dir: Path, *, since: int | None = None, patch: bool = False) 
 
     store = GraphStore.open(Path(out_dir) / STORE_DIRNAME)
     try:
-        current = read_state(store.ox).number
+        current = read_state(store.ox, articles=False).number
     finally:
         del store
     if not current:

@@ -41,6 +41,11 @@ class FileStamp:
     def __str__(self) -> str:
         return f"{self.size}:{self.mtime_ns}:{self.sha256}"
 
+    @staticmethod
+    def sha(found: FileStamp | None) -> str | None:
+        """The SHA-256 of ``found`` (None for no file)."""
+        return found.sha256 if found else None
+
     @classmethod
     def parse(cls, text: str) -> FileStamp | None:
         try:
@@ -67,15 +72,20 @@ def stamp(path: Path, previous: FileStamp | None = None) -> FileStamp | None:
 
 
 @functools.cache
-def tool_fingerprint() -> str:
-    """A hash of the tool version and of the files that decide what graph an article gives."""
+def tool_version() -> str:
+    """The installed graph-model release ("unknown" from a checkout that was not installed)."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
-        release = version("graph-model")
-    except PackageNotFoundError:  # running from a checkout without installing
-        release = "unknown"
-    digest = hashlib.sha256(release.encode())
+        return version("graph-model")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+@functools.cache
+def tool_fingerprint() -> str:
+    """A hash of the tool version and of the files that decide what graph an article gives."""
+    digest = hashlib.sha256(tool_version().encode())
     here = Path(__file__).parent
     for name in _TOOL_FILES:
         digest.update(name.encode() + b"\0" + (here / name).read_bytes())

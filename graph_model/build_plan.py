@@ -69,7 +69,7 @@ def plan_build(files: SeedFiles, previous: BuildState, *, full: bool = False) ->
     unchanged = {} if fresh else {
         article_id: record for article_id, record in old.items()
         if article_id in mapping_stamps and record.mapping.sha256 == mapping_stamps[article_id].sha256
-        and _sha(record.article) == _sha(article_stamps.get(article_id))}
+        and FileStamp.sha(record.article) == FileStamp.sha(article_stamps.get(article_id))}
     return Plan(files, previous, fresh, sorted(set(mapping_stamps) - set(unchanged)), unchanged,
                 sorted(set(old) - set(files.mappings)), mapping_stamps, article_stamps,
                 registry_files, registry_key({Path(p): s for p, s in registry_files.items()}), problems)
@@ -124,7 +124,3 @@ def check_across_articles(plan: Plan, results: dict[str, ArticleGraph]) -> list[
 def _mapping_ref(article_id: str, path: Path, url_line: int | None):
     """What check_duplicate_urls reads of a mapping: its article id, path and url line."""
     return SimpleNamespace(article_id=article_id, path=path, url=SimpleNamespace(line=url_line))
-
-
-def _sha(found: FileStamp | None) -> str | None:
-    return found.sha256 if found else None

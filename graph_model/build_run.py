@@ -10,7 +10,6 @@ or is killed leaves the previous store as it was, and readers see the old store 
 
 from __future__ import annotations
 
-import functools
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -22,8 +21,8 @@ import pyoxigraph as ox
 from .article_pool import bulk_load_chunks, map_articles
 from .build import GRAPH_HTML, BuildResult, build_lock, staging_dir, swap_in, sweep
 from .build_history import Change, moved_quotes, orphan_problems, patch_path, write_patch
-from .build_inputs import CACHE_DIRNAME, content_hash, entity_record_hash, list_seed_files, load_registry, \
-    tool_fingerprint
+from .build_inputs import (CACHE_DIRNAME, FileStamp, content_hash, entity_record_hash, list_seed_files,
+                           load_registry, tool_fingerprint, tool_version)
 from .build_plan import Plan, check_across_articles, plan_build, redo_for_registry
 from .build_state import (STATE_GRAPH, Activity, ArticleRecord, BuildState, activity_quads, article_state_quads,
                           entity_state_quads, global_state_quads, read_entity_hashes, read_state, subject_quads)
@@ -279,7 +278,7 @@ class _Loader:
         old = list(self.prev.ox.quads_for_pattern(None, None, None, ox.NamedNode(result.graph)))
         new = as_stored(result.nquads)
         record = self.plan.previous.articles.get(result.article_id)
-        if record is not None and _sha(record.article) != result.article_sha256 \
+        if record is not None and FileStamp.sha(record.article) != result.article_sha256 \
                 and record.mapping.sha256 == self.plan.mapping_stamps[result.article_id].sha256:
             self.problems.extend(moved_quotes(old, new, result.mapping_path, self.plan.previous.number,
                                               self.lines_of(result)))
@@ -309,10 +308,6 @@ class _Loader:
         return added, sum(1 for q in self.change.removed if (q.predicate, q.object) == _STATEMENT)
 
 
-def _sha(found) -> str | None:
-    return found.sha256 if found else None
-
-
 def as_stored(nquads: bytes) -> list[ox.Quad]:
     """The quads of ``nquads`` as the store gives them back: Oxigraph keeps some literals in a
     canonical form (an xsd:nonNegativeInteger comes back as an xsd:integer), and a diff compares
@@ -339,7 +334,7 @@ def _record(plan: Plan, loader: _Loader, hashes: _EntityHashes, started: str) ->
     was = previous.articles
     mapped = sorted(loader.results)
     activity = Activity(
-        state.number, started, _now(), _tool_version(), state.tool,
+        state.number, started, _now(), tool_version(), state.tool,
         tuple(sorted((r.graph, r.content_hash) for r in records.values())), registry_hash,
         tuple(records[a].graph for a in mapped if a not in was), tuple(records[a].graph for a in mapped if a in was),
         tuple(was[a].graph for a in plan.removed), *loader.statement_counts(), previous.number or None)
@@ -376,22 +371,12 @@ def _up_to_date(plan: Plan, out_dir: Path, *, render: bool, seconds: float) -> B
                        seconds=seconds, up_to_date=True)
 
 
-@functools.cache
 def ontology_quads() -> int:
-    """Triples of the ontology graph (its file is package data, so one count per process)."""
-    from .iris import read_ontology_text
+    """Triples of the ontology graph (the fast SHACL engine's parse of it, made once per process)."""
+    from .shacl_core import ontology_triples
 
-    return len(set(ox.parse(read_ontology_text(), format=ox.RdfFormat.TURTLE)))
+    return len(set(ontology_triples()))
 
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def _tool_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("graph-model")
-    except PackageNotFoundError:
-        return "unknown"

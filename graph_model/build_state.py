@@ -71,9 +71,9 @@ class BuildState:
         return f"{BUILD_NS}{self.number}" if self.number else None
 
 
-def read_state(store: ox.Store) -> BuildState:
+def read_state(store: ox.Store, *, articles: bool = True) -> BuildState:
     """The state recorded in ``store`` (pyoxigraph), without the entity hashes (see
-    :func:`read_entity_hashes`)."""
+    :func:`read_entity_hashes`); without the articles' records if ``articles`` is false."""
     graph = ox.NamedNode(STATE_GRAPH)
     state = BuildState()
     me = ox.NamedNode(STATE_GRAPH)
@@ -95,6 +95,8 @@ def read_state(store: ox.Store) -> BuildState:
             path, _, text = value.partition("\0")
             if (parsed := FileStamp.parse(text)) is not None:
                 state.registry_files[path] = parsed
+    if not articles:
+        return state
     fields: dict[str, dict[str, str]] = {}
     for name in ("articleId", "contentHash", "mappingStamp", "articleStamp", "statements", "quads", "url",
                  "urlLine"):
